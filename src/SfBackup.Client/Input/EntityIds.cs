@@ -1,0 +1,77 @@
+using System;
+using System.Collections;
+using System.Globalization;
+
+namespace SfBackup.Client.Input
+{
+    /// <summary>
+    /// Turns what users and other tools hand us into the ids the REST API wants. PowerShell-free: the binding layer
+    /// passes a property reader, so xUnit can drive every shape with plain objects.
+    /// </summary>
+    public static class EntityIds
+    {
+        /// <summary>
+        /// fabric:/app/svc, /app/svc, app/svc or app~svc → app~svc (the 6.0+ serviceId / applicationId form).
+        /// </summary>
+        public static string ToEntityId(string name)
+        {
+            if (name == null) throw new ArgumentNullException(nameof(name));
+            var text = name.Trim();
+            if (text.StartsWith("fabric:", StringComparison.OrdinalIgnoreCase)) text = text.Substring("fabric:".Length);
+            text = text.Trim('/').Replace('/', '~');
+            if (text.Length == 0)
+                throw new ArgumentException($"'{name}' is not a Service Fabric name such as fabric:/MyApp/MyService.", nameof(name));
+            foreach (var segment in text.Split('~'))
+            {
+                if (segment.Length == 0 || segment.Trim().Length != segment.Length)
+                    throw new ArgumentException($"'{name}' has an empty or padded segment.", nameof(name));
+                foreach (var ch in segment)
+                {
+                    if (ch == '?' || ch == '#' || ch == '\\' || char.IsControl(ch))
+                        throw new ArgumentException($"'{name}' contains '{ch}', which a Service Fabric name cannot hold.", nameof(name));
+                }
+            }
+            return text;
+        }
+
+        /// <summary>app~svc (or any accepted form) → fabric:/app/svc.</summary>
+        public static string ToFabricName(string name) => "fabric:/" + ToEntityId(name).Replace('~', '/');
+
+        /// <summary>
+        /// Finds a partition id in a value: a Guid, a GUID string, or an object with PartitionId, PartitionInformation.Id
+        /// (the shapes Microsoft's SF modules emit) or Id, as <paramref name="property"/> reads them.
+        /// </summary>
+        public static bool TryGetPartitionId(object? value, Func<object, string, object?> property, out Guid partitionId)
+        {
+            return TryGetPartitionId(value, property, 0, out partitionId);
+        }
+
+        private static bool TryGetPartitionId(object? value, Func<object, string, object?> property, int depth, out Guid partitionId)
+        {
+            partitionId = Guid.Empty;
+            switch (value)
+            {
+                case null:
+                    return false;
+                case Guid g:
+                    partitionId = g;
+                    return g != Guid.Empty;
+                case string s:
+                    return Guid.TryParse(s.Trim(), out partitionId) && partitionId != Guid.Empty;
+                case IEnumerable _:
+                    return false;
+            }
+
+            if (depth > 2) return false;
+            foreach (var name in new[] { "PartitionId", "PartitionInformation", "Id" })
+            {
+                var inner = property(value, name);
+                if (inner != null && TryGetPartitionId(inner, property, depth + 1, out partitionId)) return true;
+            }
+
+            // Last resort: something whose text form is a GUID (a Uri-like wrapper, a PowerShell string wrapper).
+            var text = Convert.ToString(value, CultureInfo.InvariantCulture);
+            return text != null && Guid.TryParse(text.Trim(), out partitionId) && partitionId != Guid.Empty;
+        }
+    }
+}

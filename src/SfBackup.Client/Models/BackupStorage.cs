@@ -1,0 +1,114 @@
+using System;
+using System.Security;
+using System.Text.Json.Serialization;
+
+namespace SfBackup.Client.Models
+{
+    /// <summary>Kinds of backup storage in the Backup Partition document.</summary>
+    public enum BackupStorageKind
+    {
+        AzureBlobStore,
+        ManagedIdentityAzureBlobStore,
+        FileShare,
+        DsmsAzureBlobStore,
+        /// <summary>A kind this version of SfBackup does not know; kept so that reading a policy never fails.</summary>
+        Unknown,
+    }
+
+    public enum ManagedIdentityType
+    {
+        Cluster,
+        VMSS,
+    }
+
+    /// <summary>
+    /// Where a backup goes. Secrets are SecureString and never appear in ToString; they are turned to text only
+    /// while the request body is written (see <see cref="BackupStorageConverter"/>).
+    /// </summary>
+    [JsonConverter(typeof(BackupStorageConverter))]
+    public abstract class BackupStorage
+    {
+        public abstract BackupStorageKind StorageKind { get; }
+
+        public string? FriendlyName { get; set; }
+
+        protected abstract string Describe();
+
+        public override string ToString() =>
+            string.IsNullOrEmpty(FriendlyName) ? $"{StorageKind}: {Describe()}" : $"{FriendlyName} ({StorageKind}: {Describe()})";
+    }
+
+    public sealed class AzureBlobBackupStorage : BackupStorage
+    {
+        public AzureBlobBackupStorage(SecureString connectionString, string containerName)
+        {
+            ConnectionString = connectionString ?? throw new ArgumentNullException(nameof(connectionString));
+            ContainerName = RequireText(containerName, nameof(containerName));
+        }
+
+        public override BackupStorageKind StorageKind => BackupStorageKind.AzureBlobStore;
+        public SecureString ConnectionString { get; }
+        public string ContainerName { get; }
+        protected override string Describe() => $"container '{ContainerName}', connection string hidden";
+
+        internal static string RequireText(string value, string name) =>
+            string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{name} must not be empty.", name) : value;
+    }
+
+    public sealed class ManagedIdentityAzureBlobBackupStorage : BackupStorage
+    {
+        public ManagedIdentityAzureBlobBackupStorage(Uri blobServiceUri, string containerName, ManagedIdentityType managedIdentityType)
+        {
+            BlobServiceUri = blobServiceUri ?? throw new ArgumentNullException(nameof(blobServiceUri));
+            ContainerName = AzureBlobBackupStorage.RequireText(containerName, nameof(containerName));
+            ManagedIdentityType = managedIdentityType;
+        }
+
+        public override BackupStorageKind StorageKind => BackupStorageKind.ManagedIdentityAzureBlobStore;
+        public Uri BlobServiceUri { get; }
+        public string ContainerName { get; }
+        public ManagedIdentityType ManagedIdentityType { get; }
+        protected override string Describe() => $"{BlobServiceUri} container '{ContainerName}' ({ManagedIdentityType} identity)";
+    }
+
+    public sealed class FileShareBackupStorage : BackupStorage
+    {
+        public FileShareBackupStorage(string path)
+        {
+            Path = AzureBlobBackupStorage.RequireText(path, nameof(path));
+        }
+
+        public override BackupStorageKind StorageKind => BackupStorageKind.FileShare;
+        public string Path { get; }
+        public string? PrimaryUserName { get; set; }
+        public SecureString? PrimaryPassword { get; set; }
+        public string? SecondaryUserName { get; set; }
+        public SecureString? SecondaryPassword { get; set; }
+
+        protected override string Describe() =>
+            PrimaryUserName is null ? Path : $"{Path} as {PrimaryUserName}{(SecondaryUserName is null ? "" : $" (secondary {SecondaryUserName})")}";
+    }
+
+    public sealed class DsmsAzureBlobBackupStorage : BackupStorage
+    {
+        public DsmsAzureBlobBackupStorage(string storageCredentialsSourceLocation, string containerName)
+        {
+            StorageCredentialsSourceLocation = AzureBlobBackupStorage.RequireText(storageCredentialsSourceLocation, nameof(storageCredentialsSourceLocation));
+            ContainerName = AzureBlobBackupStorage.RequireText(containerName, nameof(containerName));
+        }
+
+        public override BackupStorageKind StorageKind => BackupStorageKind.DsmsAzureBlobStore;
+        public string StorageCredentialsSourceLocation { get; }
+        public string ContainerName { get; }
+        protected override string Describe() => $"container '{ContainerName}' via {StorageCredentialsSourceLocation}";
+    }
+
+    /// <summary>A storage kind the cluster sent that SfBackup does not model; only its name is kept.</summary>
+    public sealed class UnknownBackupStorage : BackupStorage
+    {
+        public UnknownBackupStorage(string kindName) => KindName = kindName;
+        public override BackupStorageKind StorageKind => BackupStorageKind.Unknown;
+        public string KindName { get; }
+        protected override string Describe() => $"'{KindName}' (not known to this SfBackup version)";
+    }
+}

@@ -1,0 +1,230 @@
+using System;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SfBackup.Client.Models
+{
+    /// <summary>Int64 that clusters send as a JSON string ("261") or as a number (54719); null stays null.</summary>
+    public sealed class FlexibleInt64Converter : JsonConverter<long?>
+    {
+        public override bool HandleNull => true;
+
+        public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadInt64(ref reader);
+
+        public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
+        {
+            if (value.HasValue) writer.WriteStringValue(value.Value.ToString(CultureInfo.InvariantCulture));
+            else writer.WriteNullValue();
+        }
+
+        internal static long? ReadInt64(ref Utf8JsonReader reader)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Null:
+                    return null;
+                case JsonTokenType.Number:
+                    if (reader.TryGetInt64(out var n)) return n;
+                    break;
+                case JsonTokenType.String:
+                    var text = reader.GetString();
+                    if (string.IsNullOrWhiteSpace(text)) return null;
+                    if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)) return parsed;
+                    break;
+            }
+            throw new JsonException($"Expected a 64-bit integer (string or number), found {reader.TokenType}.");
+        }
+    }
+
+    /// <summary>
+    /// Date-times as clusters send them: with or without 'Z' (taken as UTC). 0001-01-01T00:00:00Z means "not set"
+    /// and reads as null.
+    /// </summary>
+    public sealed class SfDateTimeConverter : JsonConverter<DateTime?>
+    {
+        public override bool HandleNull => true;
+
+        public override DateTime? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return null;
+            if (reader.TokenType != JsonTokenType.String) throw new JsonException($"Expected a date-time string, found {reader.TokenType}.");
+            return Parse(reader.GetString());
+        }
+
+        public static DateTime? Parse(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            if (!DateTime.TryParse(text, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+            {
+                throw new JsonException($"'{text}' is not a date-time.");
+            }
+            return value.Year <= 1 ? (DateTime?)null : DateTime.SpecifyKind(value, DateTimeKind.Utc);
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateTime? value, JsonSerializerOptions options)
+        {
+            if (value.HasValue) writer.WriteStringValue(value.Value.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+            else writer.WriteNullValue();
+        }
+    }
+
+    /// <summary>Enum by name (any case) or number; a name this version does not know reads as the default value.</summary>
+    public sealed class TolerantEnumConverter<T> : JsonConverter<T> where T : struct, Enum
+    {
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String:
+                    return Enum.TryParse<T>(reader.GetString(), true, out var named) && Enum.IsDefined(typeof(T), named) ? named : default;
+                case JsonTokenType.Number:
+                    var number = reader.GetInt32();
+                    return Enum.IsDefined(typeof(T), number) ? (T)Enum.ToObject(typeof(T), number) : default;
+                case JsonTokenType.Null:
+                    return default;
+                default:
+                    throw new JsonException($"Expected a {typeof(T).Name} name, found {reader.TokenType}.");
+            }
+        }
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
+    }
+
+    /// <summary>Reads both epoch shapes (…Number and …Version); writes the 6.4+ shape.</summary>
+    public sealed class EpochConverter : JsonConverter<SfEpoch>
+    {
+        public override SfEpoch? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return null;
+            if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("Expected an epoch object.");
+            long? dataLoss = null, configuration = null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var name = reader.GetString() ?? "";
+                reader.Read();
+                if (name.Equals("DataLossNumber", StringComparison.OrdinalIgnoreCase) || name.Equals("DataLossVersion", StringComparison.OrdinalIgnoreCase))
+                    dataLoss = FlexibleInt64Converter.ReadInt64(ref reader);
+                else if (name.Equals("ConfigurationNumber", StringComparison.OrdinalIgnoreCase) || name.Equals("ConfigurationVersion", StringComparison.OrdinalIgnoreCase))
+                    configuration = FlexibleInt64Converter.ReadInt64(ref reader);
+                else
+                    reader.Skip();
+            }
+            return dataLoss is null && configuration is null ? null : new SfEpoch(dataLoss ?? 0, configuration ?? 0);
+        }
+
+        public override void Write(Utf8JsonWriter writer, SfEpoch value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("DataLossVersion", value.DataLossNumber.ToString(CultureInfo.InvariantCulture));
+            writer.WriteString("ConfigurationVersion", value.ConfigurationNumber.ToString(CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        }
+    }
+
+    /// <summary>
+    /// Backup storage by StorageKind. Writes fields in the order of the reference examples and leaves out what is
+    /// not set; reads the discriminator wherever it stands in the object, in any case.
+    /// </summary>
+    public sealed class BackupStorageConverter : JsonConverter<BackupStorage>
+    {
+        public override BackupStorage? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return null;
+            using (var doc = JsonDocument.ParseValue(ref reader))
+            {
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) throw new JsonException("Expected a backup storage object.");
+                string? Get(string name)
+                {
+                    foreach (var p in root.EnumerateObject())
+                        if (p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+                            return p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetRawText();
+                    return null;
+                }
+
+                var kind = Get("StorageKind") ?? "";
+                BackupStorage storage;
+                switch (kind.ToUpperInvariant())
+                {
+                    case "AZUREBLOBSTORE":
+                        storage = new AzureBlobBackupStorage(SecretText.FromPlain(Get("ConnectionString") ?? ""), Get("ContainerName") ?? "?");
+                        break;
+                    case "MANAGEDIDENTITYAZUREBLOBSTORE":
+                        Enum.TryParse<ManagedIdentityType>(Get("ManagedIdentityType") ?? "", true, out var identity);
+                        storage = new ManagedIdentityAzureBlobBackupStorage(new Uri(Get("BlobServiceUri") ?? "about:blank", UriKind.RelativeOrAbsolute), Get("ContainerName") ?? "?", identity);
+                        break;
+                    case "FILESHARE":
+                        var share = new FileShareBackupStorage(Get("Path") ?? "?")
+                        {
+                            PrimaryUserName = Get("PrimaryUserName"),
+                            SecondaryUserName = Get("SecondaryUserName"),
+                        };
+                        var primary = Get("PrimaryPassword");
+                        var secondary = Get("SecondaryPassword");
+                        if (primary != null) share.PrimaryPassword = SecretText.FromPlain(primary);
+                        if (secondary != null) share.SecondaryPassword = SecretText.FromPlain(secondary);
+                        storage = share;
+                        break;
+                    case "DSMSAZUREBLOBSTORE":
+                        storage = new DsmsAzureBlobBackupStorage(Get("StorageCredentialsSourceLocation") ?? "?", Get("ContainerName") ?? "?");
+                        break;
+                    default:
+                        storage = new UnknownBackupStorage(kind);
+                        break;
+                }
+                storage.FriendlyName = Get("FriendlyName");
+                return storage;
+            }
+        }
+
+        public override void Write(Utf8JsonWriter writer, BackupStorage value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            switch (value)
+            {
+                case AzureBlobBackupStorage blob:
+                    writer.WriteString("StorageKind", "AzureBlobStore");
+                    writer.WriteString("ConnectionString", SecretText.Reveal(blob.ConnectionString));
+                    writer.WriteString("ContainerName", blob.ContainerName);
+                    break;
+                case ManagedIdentityAzureBlobBackupStorage mi:
+                    writer.WriteString("StorageKind", "ManagedIdentityAzureBlobStore");
+                    writer.WriteString("BlobServiceUri", mi.BlobServiceUri.OriginalString);
+                    writer.WriteString("ContainerName", mi.ContainerName);
+                    writer.WriteString("ManagedIdentityType", mi.ManagedIdentityType.ToString());
+                    break;
+                case FileShareBackupStorage share:
+                    writer.WriteString("StorageKind", "FileShare");
+                    writer.WriteString("Path", share.Path);
+                    if (share.PrimaryUserName != null) writer.WriteString("PrimaryUserName", share.PrimaryUserName);
+                    if (share.PrimaryPassword != null) writer.WriteString("PrimaryPassword", SecretText.Reveal(share.PrimaryPassword));
+                    if (share.SecondaryUserName != null) writer.WriteString("SecondaryUserName", share.SecondaryUserName);
+                    if (share.SecondaryPassword != null) writer.WriteString("SecondaryPassword", SecretText.Reveal(share.SecondaryPassword));
+                    break;
+                case DsmsAzureBlobBackupStorage dsms:
+                    writer.WriteString("StorageKind", "DsmsAzureBlobStore");
+                    writer.WriteString("StorageCredentialsSourceLocation", dsms.StorageCredentialsSourceLocation);
+                    writer.WriteString("ContainerName", dsms.ContainerName);
+                    break;
+                default:
+                    throw new JsonException($"Storage of kind {value.StorageKind} cannot be sent.");
+            }
+            if (!string.IsNullOrEmpty(value.FriendlyName)) writer.WriteString("FriendlyName", value.FriendlyName);
+            writer.WriteEndObject();
+        }
+    }
+
+    [JsonSourceGenerationOptions(
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNameCaseInsensitive = true,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+    [JsonSerializable(typeof(EnableBackupDescription))]
+    [JsonSerializable(typeof(BackupPartitionDescription))]
+    [JsonSerializable(typeof(RestoreProgressInfo))]
+    [JsonSerializable(typeof(BackupStorage))]
+    public partial class SfJsonContext : JsonSerializerContext
+    {
+    }
+}

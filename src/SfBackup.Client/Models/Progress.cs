@@ -1,0 +1,77 @@
+using System;
+using System.Text.Json.Serialization;
+
+namespace SfBackup.Client.Models
+{
+    public enum RestoreState
+    {
+        Invalid,
+        Accepted,
+        RestoreInProgress,
+        Success,
+        Failure,
+        Timeout,
+    }
+
+    /// <summary>
+    /// An epoch in one shape, whichever the cluster sent: 6.2-era DataLossNumber/ConfigurationNumber or 6.4+
+    /// DataLossVersion/ConfigurationVersion, each as a JSON string or number.
+    /// </summary>
+    [JsonConverter(typeof(EpochConverter))]
+    public sealed class SfEpoch
+    {
+        public SfEpoch(long dataLossNumber, long configurationNumber)
+        {
+            DataLossNumber = dataLossNumber;
+            ConfigurationNumber = configurationNumber;
+        }
+
+        public long DataLossNumber { get; }
+        public long ConfigurationNumber { get; }
+
+        public override string ToString() => $"{DataLossNumber}/{ConfigurationNumber}";
+    }
+
+    /// <summary>FabricError as it appears inside progress answers (FailureError).</summary>
+    public sealed class FabricErrorInfo
+    {
+        public string? Code { get; set; }
+        public string? Message { get; set; }
+        public override string ToString() => string.IsNullOrEmpty(Message) ? Code ?? "" : $"{Code}: {Message}";
+    }
+
+    /// <summary>Get Partition Restore Progress's answer, read tolerantly.</summary>
+    public sealed class RestoreProgressInfo
+    {
+        /// <summary>Not in the answer: the client sets it so the object names its partition and pipes on.</summary>
+        [JsonIgnore]
+        public Guid PartitionId { get; set; }
+
+        [JsonConverter(typeof(TolerantEnumConverter<RestoreState>))]
+        public RestoreState RestoreState { get; set; }
+
+        /// <summary>UTC; null when the cluster sent nothing or 0001-01-01T00:00:00Z (not set yet).</summary>
+        [JsonConverter(typeof(SfDateTimeConverter))]
+        public DateTime? TimeStampUtc { get; set; }
+
+        public SfEpoch? RestoredEpoch { get; set; }
+
+        [JsonConverter(typeof(FlexibleInt64Converter))]
+        public long? RestoredLsn { get; set; }
+
+        public FabricErrorInfo? FailureError { get; set; }
+
+        public override string ToString() => $"{PartitionId}: {RestoreState}";
+    }
+
+    public sealed class EnableBackupDescription
+    {
+        public string BackupPolicyName { get; set; } = "";
+    }
+
+    /// <summary>The optional body of Backup Partition; with no storage it is written as {}.</summary>
+    public sealed class BackupPartitionDescription
+    {
+        public BackupStorage? BackupStorage { get; set; }
+    }
+}

@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using SfBackup.Client.Transport;
+
+namespace SfBackup.Client.Session
+{
+    /// <summary>
+    /// A connection to one cluster's HTTP gateway: what Connect-SfCluster builds. It owns the one HttpClient every
+    /// call through it shares. ToString names endpoints and versions only; nothing secret is kept in text form.
+    /// </summary>
+    public sealed class SfClusterConnection : IDisposable
+    {
+        private readonly HttpClient _http;
+        private bool _disposed;
+
+        public SfClusterConnection(SfConnectionOptions options)
+            : this(options, null)
+        {
+        }
+
+        /// <summary>With a handler of the caller's (tests); the connection disposes it.</summary>
+        public SfClusterConnection(SfConnectionOptions options, HttpMessageHandler? handler)
+        {
+            Options = (options ?? throw new ArgumentNullException(nameof(options))).ValidatedCopy();
+            _http = new HttpClient(handler ?? CreateHandler(Options), disposeHandler: true)
+            {
+                // Each attempt gets its own deadline (SfTransport); the client-wide one would hide which call ran out.
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            };
+            Transport = new SfTransport(_http, Options);
+            ConnectedAtUtc = DateTime.UtcNow;
+        }
+
+        public Guid ConnectionId { get; } = Guid.NewGuid();
+        public SfConnectionOptions Options { get; }
+        public IReadOnlyList<Uri> Endpoints => Options.Endpoints;
+        public string ApiVersion => Options.ApiVersion ?? "(per operation)";
+        public long? ServerTimeoutSec => Options.ServerTimeoutSec;
+        public DateTime ConnectedAtUtc { get; }
+        public bool IsDisposed => _disposed;
+
+        internal SfTransport Transport { get; }
+
+        internal SfTransport GetTransport()
+        {
+            if (_disposed) throw new ObjectDisposedException(nameof(SfClusterConnection), "This connection was closed by Disconnect-SfCluster.");
+            return Transport;
+        }
+
+        /// <summary>The api-version a call of this operation is sent with.</summary>
+        public string ApiVersionFor(SfOperation operation) => Options.ApiVersion ?? operation.DocumentedApiVersion;
+
+        public override string ToString() =>
+            $"{string.Join(", ", Options.Endpoints.Select(e => e.ToString()))} (api-version {ApiVersion})";
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _http.Dispose();
+        }
+
+        private static HttpMessageHandler CreateHandler(SfConnectionOptions options)
+        {
+            var handler = new HttpClientHandler();
+            if (options.ClientCertificate != null)
+            {
+                handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+                handler.ClientCertificates.Add(options.ClientCertificate);
+            }
+            if (options.SkipCertificateCheck)
+            {
+                handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
+            }
+            return handler;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+
+namespace SfBackup.Client.Session
+{
+    /// <summary>Everything a connection is made of. Validated once, when the connection is built.</summary>
+    public sealed class SfConnectionOptions
+    {
+        /// <summary>The default gateway of a local cluster, and where the SfBackup emulator listens by default.</summary>
+        public static readonly Uri DefaultEndpoint = new Uri("http://127.0.0.1:19080/");
+
+        public const long MinServerTimeoutSec = 1;
+        public const long MaxServerTimeoutSec = 4294967295;
+
+        private static readonly Regex ApiVersionPattern = new Regex(@"^\d+\.\d+(-preview)?$", RegexOptions.CultureInvariant);
+
+        public IReadOnlyList<Uri> Endpoints { get; set; } = new[] { DefaultEndpoint };
+
+        /// <summary>When set, sent as api-version on every call instead of each operation's documented version.</summary>
+        public string? ApiVersion { get; set; }
+
+        /// <summary>The 'timeout' query parameter (server-side seconds). Null: not sent, the cluster's default (60) holds.</summary>
+        public long? ServerTimeoutSec { get; set; }
+
+        /// <summary>How long the client waits for one HTTP answer. Null: the server timeout (or 60 s) plus 30 s.</summary>
+        public TimeSpan? RequestTimeout { get; set; }
+
+        /// <summary>Extra attempts after a transient failure (503, 504 on reads, no connection). 0 disables retries.</summary>
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>The first back-off delay; it doubles on each further retry.</summary>
+        public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+        public bool SkipCertificateCheck { get; set; }
+
+        public X509Certificate2? ClientCertificate { get; set; }
+
+        public string ClientType { get; set; } = "SfBackup";
+
+        public TimeSpan EffectiveRequestTimeout =>
+            RequestTimeout ?? TimeSpan.FromSeconds((ServerTimeoutSec ?? 60) + 30);
+
+        public static void ValidateServerTimeout(long seconds)
+        {
+            if (seconds < MinServerTimeoutSec || seconds > MaxServerTimeoutSec)
+            {
+                throw new ArgumentOutOfRangeException(nameof(seconds), seconds,
+                    $"The server timeout must be between {MinServerTimeoutSec} and {MaxServerTimeoutSec} seconds.");
+            }
+        }
+
+        public static bool IsValidApiVersion(string? value) => value != null && ApiVersionPattern.IsMatch(value);
+
+        internal SfConnectionOptions ValidatedCopy()
+        {
+            if (Endpoints == null || Endpoints.Count == 0) throw new ArgumentException("At least one endpoint is needed.", nameof(Endpoints));
+            var endpoints = Endpoints.Select(NormalizeEndpoint).ToArray();
+            if (ServerTimeoutSec.HasValue) ValidateServerTimeout(ServerTimeoutSec.Value);
+            if (ApiVersion != null && !IsValidApiVersion(ApiVersion))
+                throw new ArgumentException($"'{ApiVersion}' is not an api-version such as 6.4 or 6.2-preview.", nameof(ApiVersion));
+            if (MaxRetries < 0 || MaxRetries > 10) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be 0..10.");
+            if (RequestTimeout.HasValue && RequestTimeout.Value <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "The request timeout must be positive.");
+            return new SfConnectionOptions
+            {
+                Endpoints = endpoints,
+                ApiVersion = ApiVersion,
+                ServerTimeoutSec = ServerTimeoutSec,
+                RequestTimeout = RequestTimeout,
+                MaxRetries = MaxRetries,
+                RetryDelay = RetryDelay < TimeSpan.Zero ? TimeSpan.Zero : RetryDelay,
+                SkipCertificateCheck = SkipCertificateCheck,
+                ClientCertificate = ClientCertificate,
+                ClientType = string.IsNullOrWhiteSpace(ClientType) ? "SfBackup" : ClientType,
+            };
+        }
+
+        /// <summary>Absolute http(s) URI, no query, no user info (credentials never travel in the URL), ending in '/'.</summary>
+        internal static Uri NormalizeEndpoint(Uri endpoint)
+        {
+            if (endpoint == null) throw new ArgumentNullException(nameof(endpoint));
+            if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+                throw new ArgumentException($"'{endpoint}' is not an http or https address.", nameof(endpoint));
+            if (!string.IsNullOrEmpty(endpoint.UserInfo))
+                throw new ArgumentException("An endpoint must not carry a user name or password; use a client certificate.", nameof(endpoint));
+            if (!string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment))
+                throw new ArgumentException($"An endpoint must not carry a query or fragment: '{endpoint.GetLeftPart(UriPartial.Path)}'.", nameof(endpoint));
+            var text = endpoint.GetLeftPart(UriPartial.Path);
+            return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+
+namespace SfBackup.Client.Transport
+{
+    /// <summary>What kind of failure a call ended in; the PowerShell layer maps it to an ErrorCategory.</summary>
+    public enum SfErrorKind
+    {
+        Unknown,
+        NotFound,
+        InvalidArgument,
+        Busy,
+        PermissionDenied,
+        Unavailable,
+        Timeout,
+        ConnectionFailed,
+    }
+
+    /// <summary>Base of every failure the client reports. Messages never carry request bodies (they may hold secrets).</summary>
+    public abstract class SfClientException : Exception
+    {
+        protected SfClientException(string message, Exception? inner) : base(message, inner) { }
+
+        /// <summary>Operation name from <see cref="SfOperation"/>, e.g. ResumePartitionBackup.</summary>
+        public string? Operation { get; internal set; }
+
+        /// <summary>The X-ServiceFabricRequestId of the last attempt.</summary>
+        public string? RequestId { get; internal set; }
+
+        /// <summary>The error id PowerShell records use: the raw FabricError code when there is one.</summary>
+        public abstract string ErrorId { get; }
+
+        public abstract SfErrorKind Kind { get; }
+    }
+
+    /// <summary>
+    /// The cluster answered with a status other than 2xx. One type for every such answer, whether or not the body
+    /// was a FabricError: <see cref="ErrorCode"/> is then null and <see cref="ErrorId"/> falls back to HttpNNN.
+    /// </summary>
+    public sealed class SfFabricException : SfClientException
+    {
+        public SfFabricException(int statusCode, string? errorCode, string? fabricMessage, string? requestId, string? operation, string? bodySnippet)
+            : base(Compose(statusCode, errorCode, fabricMessage, operation, bodySnippet), null)
+        {
+            StatusCode = statusCode;
+            ErrorCode = errorCode;
+            FabricMessage = fabricMessage;
+            RequestId = requestId;
+            Operation = operation;
+            BodySnippet = bodySnippet;
+        }
+
+        public int StatusCode { get; }
+
+        /// <summary>The FabricError code exactly as the server sent it (documented or not), or null.</summary>
+        public string? ErrorCode { get; }
+
+        public string? FabricMessage { get; }
+
+        /// <summary>Start of a body that was not a FabricError (an HTML proxy page, say), for diagnosis.</summary>
+        public string? BodySnippet { get; }
+
+        public override string ErrorId => string.IsNullOrEmpty(ErrorCode) ? "Http" + StatusCode : ErrorCode!;
+
+        public override SfErrorKind Kind => FabricErrorClassifier.Classify(StatusCode, ErrorCode);
+
+        /// <summary>503 and 504 answers are the documented transient ones.</summary>
+        public bool IsTransient => StatusCode == 503 || StatusCode == 504;
+
+        private static string Compose(int status, string? code, string? message, string? operation, string? snippet)
+        {
+            var head = string.IsNullOrEmpty(code) ? $"HTTP {status}" : $"{code} (HTTP {status})";
+            var text = !string.IsNullOrEmpty(message) ? message
+                : !string.IsNullOrEmpty(snippet) ? "the answer was not a FabricError: " + snippet
+                : "the answer had no body";
+            return operation is null ? $"{head}: {text}" : $"{operation} failed with {head}: {text}";
+        }
+    }
+
+    /// <summary>No HTTP answer at all: every endpoint refused or failed, or the client-side wait ran out.</summary>
+    public sealed class SfConnectionException : SfClientException
+    {
+        public SfConnectionException(string message, bool isTimeout, Exception? inner) : base(message, inner)
+        {
+            IsTimeout = isTimeout;
+        }
+
+        public bool IsTimeout { get; }
+
+        public override string ErrorId => IsTimeout ? "SfRequestTimedOut" : "SfConnectionFailed";
+
+        public override SfErrorKind Kind => IsTimeout ? SfErrorKind.Timeout : SfErrorKind.ConnectionFailed;
+    }
+
+    /// <summary>Maps a status and FabricError code to a failure kind; the code wins where it is specific.</summary>
+    public static class FabricErrorClassifier
+    {
+        public static SfErrorKind Classify(int statusCode, string? errorCode)
+        {
+            switch (errorCode)
+            {
+                case "FABRIC_E_BACKUP_IN_PROGRESS":
+                case "FABRIC_E_RESTORE_IN_PROGRESS":
+                case "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTING":
+                    return SfErrorKind.Busy;
+                case "FABRIC_E_TIMEOUT":
+                case "FABRIC_E_OPERATION_NOT_COMPLETE":
+                    return SfErrorKind.Timeout;
+            }
+
+            switch (statusCode)
+            {
+                case 400: return SfErrorKind.InvalidArgument;
+                case 401:
+                case 403: return SfErrorKind.PermissionDenied;
+                case 404: return SfErrorKind.NotFound;
+                case 409: return SfErrorKind.Busy;
+                case 503: return SfErrorKind.Unavailable;
+                case 504: return SfErrorKind.Timeout;
+                default: return SfErrorKind.Unknown;
+            }
+        }
+    }
+}

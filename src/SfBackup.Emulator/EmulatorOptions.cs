@@ -1,0 +1,18 @@
+namespace SfBackup.Emulator;
+
+/// <summary>Settings from the "Emulator" configuration section (e.g. --Emulator:BackupSeconds=5).</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The runtime version: the highest api-version accepted.</summary>
+    public string RuntimeVersion { get; set; } = "10.1";
+
+    /// <summary>How long a backup stays Accepted, then how long it runs, before it succeeds.</summary>
+    public double AcceptedSeconds { get; set; } = 0.5;
+    public double BackupSeconds { get; set; } = 2;
+
+    /// <summary>A JSON topology file; empty means the default demo topology.</summary>
+    public string? TopologyFile { get; set; }
+
+    /// <summary>How many requests the journal keeps (newest last).</summary>
+    public int JournalSize { get; set; } = 1000;
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+
+namespace SfBackup.Emulator;
+
+/// <summary>The cluster the emulator pretends to be: applications, services, partitions, policies, and their starting state.</summary>
+public sealed class Topology
+{
+    public List<TopologyApplication> Applications { get; set; } = [];
+    public List<TopologyPolicy> Policies { get; set; } = [];
+
+    public static Topology Load(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return Default();
+        var topology = JsonSerializer.Deserialize<Topology>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })
+            ?? throw new InvalidDataException($"{path} holds no topology.");
+        return topology;
+    }
+
+    /// <summary>
+    /// What the seed documents' examples name, set up so that each example works verbatim: CalcService's partition
+    /// 1daae3f5-… is backed up by DailyAzureBackupPolicy (enabled at the application), suspended at partition level
+    /// and at service level (so both Resume examples succeed), and has a finished restore to report.
+    /// </summary>
+    public static Topology Default() => new()
+    {
+        Policies =
+        [
+            new TopologyPolicy { Name = "DailyAzureBackupPolicy", StorageKind = "AzureBlobStore", ContainerName = "BackupContainer" },
+            new TopologyPolicy { Name = "HourlyFileShareBackupPolicy", StorageKind = "FileShare", Path = @"\\myshare\backupshare" },
+        ],
+        Applications =
+        [
+            new TopologyApplication
+            {
+                Name = "fabric:/CalcApp",
+                BackupPolicyName = "DailyAzureBackupPolicy",
+                Services =
+                [
+                    new TopologyService
+                    {
+                        Name = "fabric:/CalcApp/CalcService",
+                        Kind = "Stateful",
+                        Suspended = true,
+                        Partitions =
+                        [
+                            new TopologyPartition
+                            {
+                                Id = Guid.Parse("1daae3f5-7fd6-42e9-b1ba-8c05f873994d"), LowKey = "-9223372036854775808", HighKey = "-1",
+                                Suspended = true,
+                                LastRestore = new TopologyRestore
+                                {
+                                    State = "Success", TimeStampUtc = "2018-01-01T09:00:55Z",
+                                    DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592, Lsn = 261,
+                                },
+                            },
+                            new TopologyPartition { Id = Guid.Parse("5e4a2f31-55a6-4a0e-9a1f-6d4bb2a8c0de"), LowKey = "0", HighKey = "9223372036854775807" },
+                        ],
+                    },
+                    new TopologyService
+                    {
+                        Name = "fabric:/CalcApp/CalcGateway",
+                        Kind = "Stateless",
+                        Partitions = [new TopologyPartition { Id = Guid.Parse("0b1e9c42-3c55-4f2b-8f4e-0f6a1f0c7a11") }],
+                    },
+                ],
+            },
+            new TopologyApplication
+            {
+                Name = "fabric:/Inventory",
+                Services =
+                [
+                    new TopologyService
+                    {
+                        Name = "fabric:/Inventory/Stock",
+                        Kind = "Stateful",
+                        Partitions =
+                        [
+                            new TopologyPartition { Id = Guid.Parse("a1b2c3d4-0001-4000-8000-000000000001"), LowKey = "0", HighKey = "99" },
+                            new TopologyPartition { Id = Guid.Parse("a1b2c3d4-0002-4000-8000-000000000002"), LowKey = "100", HighKey = "199" },
+                            new TopologyPartition { Id = Guid.Parse("a1b2c3d4-0003-4000-8000-000000000003"), LowKey = "200", HighKey = "299" },
+                            new TopologyPartition { Id = Guid.Parse("a1b2c3d4-0004-4000-8000-000000000004"), LowKey = "300", HighKey = "399" },
+                        ],
+                    },
+                ],
+            },
+        ],
+    };
+}
+
+public sealed class TopologyApplication
+{
+    public string Name { get; set; } = "";
+    public string? BackupPolicyName { get; set; }
+    public bool Suspended { get; set; }
+    public List<TopologyService> Services { get; set; } = [];
+}
+
+public sealed class TopologyService
+{
+    public string Name { get; set; } = "";
+    /// <summary>Stateful or Stateless.</summary>
+    public string Kind { get; set; } = "Stateful";
+    public string? BackupPolicyName { get; set; }
+    public bool Suspended { get; set; }
+    public List<TopologyPartition> Partitions { get; set; } = [];
+}
+
+public sealed class TopologyPartition
+{
+    public Guid Id { get; set; }
+    public string? LowKey { get; set; }
+    public string? HighKey { get; set; }
+    public string? BackupPolicyName { get; set; }
+    public bool Suspended { get; set; }
+    public TopologyRestore? LastRestore { get; set; }
+}
+
+public sealed class TopologyRestore
+{
+    public string State { get; set; } = "Success";
+    public string? TimeStampUtc { get; set; }
+    public long DataLossNumber { get; set; }
+    public long ConfigurationNumber { get; set; }
+    public long Lsn { get; set; }
+}
+
+public sealed class TopologyPolicy
+{
+    public string Name { get; set; } = "";
+    public string StorageKind { get; set; } = "AzureBlobStore";
+    public string? ContainerName { get; set; }
+    public string? Path { get; set; }
+}
