@@ -58,6 +58,15 @@ namespace SfBackup.Client.Input
                     return g != Guid.Empty;
                 case string s:
                     return Guid.TryParse(s.Trim(), out partitionId) && partitionId != Guid.Empty;
+                case IDictionary map:
+                    if (depth > 2) return false;
+                    foreach (DictionaryEntry entry in map)
+                    {
+                        var key = entry.Key as string;
+                        if ((string.Equals(key, "PartitionId", StringComparison.OrdinalIgnoreCase) || string.Equals(key, "Id", StringComparison.OrdinalIgnoreCase))
+                            && TryGetPartitionId(entry.Value, property, depth + 1, out partitionId)) return true;
+                    }
+                    return false;
                 case IEnumerable _:
                     return false;
             }

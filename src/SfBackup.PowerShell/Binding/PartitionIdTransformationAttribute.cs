@@ -1,0 +1,61 @@
+using System;
+using System.Management.Automation;
+using SfBackup.Client.Input;
+
+namespace SfBackup.PowerShell.Binding
+{
+    /// <summary>
+    /// Lets -PartitionId take a Guid, a GUID string, or any object that carries one: our partition objects,
+    /// Microsoft's (PartitionId, or PartitionInformation.Id), Import-Csv rows, hashtables.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class PartitionIdTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            if (EntityIds.TryGetPartitionId(Unwrap(inputData), ReadProperty, out var id)) return id;
+            throw new ArgumentTransformationMetadataException(
+                $"'{Describe(inputData)}' is not a partition: give a partition id (GUID), or an object with a PartitionId or PartitionInformation.Id property.");
+        }
+
+        internal static object? Unwrap(object? value) =>
+            value is PSObject pso && !(pso.BaseObject is PSCustomObject) ? pso.BaseObject : value;
+
+        private static object? ReadProperty(object target, string name)
+        {
+            var pso = target as PSObject ?? PSObject.AsPSObject(target);
+            try
+            {
+                return Unwrap(pso.Properties[name]?.Value);
+            }
+            catch (GetValueException)
+            {
+                return null;
+            }
+        }
+
+        private static string Describe(object? value)
+        {
+            var text = value?.ToString() ?? "null";
+            return text.Length > 80 ? text.Substring(0, 80) + "…" : text;
+        }
+    }
+
+    /// <summary>Checks that a -ServiceName / -ApplicationName is a Service Fabric name in one of the accepted forms.</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class ValidateSfNameAttribute : ValidateArgumentsAttribute
+    {
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            var text = PartitionIdTransformationAttribute.Unwrap(arguments)?.ToString();
+            try
+            {
+                EntityIds.ToEntityId(text ?? "");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ValidationMetadataException(ex.Message, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
+using SfBackup.Client.Session;
+
+namespace SfBackup.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Connects to a cluster's HTTP gateway (or the local emulator) and makes the connection the module default.</para>
+    /// <para type="description">Builds the connection every other cmdlet uses: endpoints, api-version, timeouts, retries and TLS settings. Sends nothing yet: the first cmdlet that needs the cluster does.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "SfCluster")]
+    [OutputType(typeof(SfClusterConnection))]
+    public sealed class ConnectSfClusterCommand : PSCmdlet
+    {
+        /// <summary><para type="description">One or more gateway addresses (http or https), tried in order when one does not answer. Default: http://127.0.0.1:19080, where the SfBackup emulator and a local dev cluster listen.</para></summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        [Alias("ConnectionEndpoint")]
+        public Uri[] Endpoint { get; set; } = { SfConnectionOptions.DefaultEndpoint };
+
+        /// <summary><para type="description">Send this api-version on every call instead of each operation's documented one (for example 6.4 or 9.1).</para></summary>
+        [Parameter]
+        [ValidatePattern(@"^\d+\.\d+(-preview)?$")]
+        public string? ApiVersion { get; set; }
+
+        /// <summary><para type="description">The server-side timeout in seconds sent as the 'timeout' query parameter (1..4294967295). Not sent when omitted: the cluster's default of 60 applies.</para></summary>
+        [Parameter]
+        [ValidateRange(SfConnectionOptions.MinServerTimeoutSec, SfConnectionOptions.MaxServerTimeoutSec)]
+        public long TimeoutSec { get; set; }
+
+        /// <summary><para type="description">How long to wait for one HTTP answer. Default: the server timeout (or 60) plus 30 seconds.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int RequestTimeoutSec { get; set; }
+
+        /// <summary><para type="description">Extra attempts after 503, 504 on reads, or an endpoint that does not answer (0..10, default 3).</para></summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int RetryCount { get; set; } = 3;
+
+        /// <summary><para type="description">A client certificate for a secure cluster.</para></summary>
+        [Parameter]
+        [ValidateNotNull]
+        public X509Certificate2? ClientCertificate { get; set; }
+
+        /// <summary><para type="description">Do not check the gateway's TLS certificate (test clusters with self-signed certificates only).</para></summary>
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        /// <summary><para type="description">Return the connection without making it the module default (for scripts that talk to several clusters through -Session).</para></summary>
+        [Parameter]
+        public SwitchParameter NoDefault { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var options = new SfConnectionOptions
+            {
+                Endpoints = Endpoint,
+                ApiVersion = ApiVersion,
+                ServerTimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : (long?)null,
+                RequestTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(RequestTimeoutSec)) ? TimeSpan.FromSeconds(RequestTimeoutSec) : (TimeSpan?)null,
+                MaxRetries = RetryCount,
+                ClientCertificate = ClientCertificate,
+                SkipCertificateCheck = SkipCertificateCheck,
+            };
+
+            SfClusterConnection connection;
+            try
+            {
+                connection = new SfClusterConnection(options);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "SfInvalidConnection", ErrorCategory.InvalidArgument, Endpoint));
+                return;
+            }
+
+            if (SkipCertificateCheck) WriteWarning("TLS certificate checks are off for this connection.");
+            if (!NoDefault)
+            {
+                var previous = SfModuleState.DefaultSession;
+                SfModuleState.DefaultSession = connection;
+                previous?.Dispose();
+            }
+            WriteVerbose($"Connection {connection.ConnectionId}: {connection}{(NoDefault ? "" : " (module default)")}");
+            WriteObject(connection);
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Gets the module's current cluster connection.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "SfClusterConnection")]
+    [OutputType(typeof(SfClusterConnection))]
+    public sealed class GetSfClusterConnectionCommand : PSCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            var session = SfModuleState.DefaultSession;
+            if (session == null)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException("No cluster connection. Run Connect-SfCluster first."),
+                    "SfNoConnection", ErrorCategory.ObjectNotFound, null));
+                return;
+            }
+            WriteObject(session);
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Closes a cluster connection (default: the module's current one) and frees its HTTP resources.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "SfCluster")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectSfClusterCommand : PSCmdlet
+    {
+        /// <summary><para type="description">The connection to close. Default: the module's current connection.</para></summary>
+        [Parameter(Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public SfClusterConnection? Session { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var session = Session ?? SfModuleState.DefaultSession;
+            if (session == null)
+            {
+                WriteVerbose("No connection to close.");
+                return;
+            }
+            if (ReferenceEquals(session, SfModuleState.DefaultSession)) SfModuleState.DefaultSession = null;
+            session.Dispose();
+            WriteVerbose($"Closed connection {session.ConnectionId}.");
+        }
+    }
+}
