@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using SfBackup.Client.Operations;
+using SfBackup.Client.Session;
+using SfBackup.Emulator;
+
+namespace SfBackup.Tests.Infrastructure;
+
+/// <summary>
+/// The emulator, in process, listening on 127.0.0.1 with a port the OS picks, driven by a manual clock. Tests
+/// talk to it over real HTTP through the same client the cmdlets use.
+/// </summary>
+public sealed class EmulatorFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public ManualClock Clock { get; } = new();
+    public Uri BaseUri { get; private set; } = null!;
+    public EmulatorState State => _app!.Services.GetRequiredService<EmulatorState>();
+    public RequestJournal Journal => _app!.Services.GetRequiredService<RequestJournal>();
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:AcceptedSeconds=1", "--Emulator:BackupSeconds=4"], Clock);
+        await _app.StartAsync();
+        BaseUri = new Uri(_app.Urls.Single());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+    }
+
+    /// <summary>Back to the default topology with an empty journal.</summary>
+    public void Reset()
+    {
+        State.Reset();
+        Journal.Clear();
+    }
+
+    public SfClusterConnection Connect(Action<SfConnectionOptions>? configure = null)
+    {
+        var options = new SfConnectionOptions { Endpoints = [BaseUri], RetryDelay = TimeSpan.Zero };
+        configure?.Invoke(options);
+        return new SfClusterConnection(options);
+    }
+
+    public SfBackupClient Client(List<string>? trace = null, Action<SfConnectionOptions>? configure = null) =>
+        new(Connect(configure), trace is null ? null : line => { lock (trace) trace.Add(line); });
+
+    public JournalEntry LastRequest => Journal.Snapshot().Last();
+
+    /// <summary>A plain HttpClient, for requests our client would refuse to send (bad GUIDs, missing api-version).</summary>
+    public HttpClient Raw() => new() { BaseAddress = BaseUri };
+}

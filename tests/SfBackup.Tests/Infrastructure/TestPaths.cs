@@ -1,0 +1,16 @@
+using System.Reflection;
+
+namespace SfBackup.Tests.Infrastructure;
+
+/// <summary>Paths the build baked into this assembly (see the csproj): the module folder, the repo, the SMA reference.</summary>
+public static class TestPaths
+{
+    private static string Get(string key) =>
+        typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
+        ?? throw new InvalidOperationException($"No {key} metadata.");
+
+    public static string ModuleDir => Path.GetFullPath(Get("SfModuleDir"));
+    public static string RepoRoot => Path.GetFullPath(Get("SfRepoRoot"));
+    public static string SmaReference => Path.GetFullPath(Get("SmaReference"));
+    public static string EmulatorAssembly => Path.GetFullPath(Get("EmulatorAssembly"));
+}
