@@ -13,6 +13,10 @@ namespace SfBackup.Tests.Infrastructure;
 public sealed class EmulatorFixture : IAsyncLifetime
 {
     private WebApplication? _app;
+    private string[] _extraArgs = [];
+
+    /// <summary>Another emulator with extra configuration (e.g. --Emulator:BackupSeconds=120); call InitializeAsync.</summary>
+    public static EmulatorFixture With(params string[] extraArgs) => new() { _extraArgs = extraArgs };
 
     public ManualClock Clock { get; } = new();
     public Uri BaseUri { get; private set; } = null!;
@@ -21,7 +25,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:AcceptedSeconds=1", "--Emulator:BackupSeconds=4"], Clock);
+        _app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:AcceptedSeconds=1", "--Emulator:BackupSeconds=4", .. _extraArgs], Clock);
         await _app.StartAsync();
         BaseUri = new Uri(_app.Urls.Single());
     }
