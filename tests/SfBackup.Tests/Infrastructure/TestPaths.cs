@@ -12,5 +12,6 @@ public static class TestPaths
     public static string ModuleDir => Path.GetFullPath(Get("SfModuleDir"));
     public static string RepoRoot => Path.GetFullPath(Get("SfRepoRoot"));
     public static string SmaReference => Path.GetFullPath(Get("SmaReference"));
+    public static string PowerShellDocXml => Path.GetFullPath(Get("PowerShellDocXml"));
     public static string EmulatorAssembly => Path.GetFullPath(Get("EmulatorAssembly"));
 }

@@ -1,0 +1,284 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using SfBackup.Tests.Infrastructure;
+using static SfBackup.Tests.Infrastructure.ModuleMetadata;
+
+namespace SfBackup.Tests;
+
+/// <summary>The cmdlet surface as documented in the README, read from the built module folder's metadata.</summary>
+public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
+{
+    private const string Sma = "System.Management.Automation.";
+    private readonly ModuleMetadata _module;
+
+    public CmdletSurfaceTests(ModuleMetadata module) => _module = module;
+
+    /// <summary>Cmdlet → (its parameters, SupportsShouldProcess, OutputType full name).</summary>
+    public static readonly Dictionary<string, (string[] Parameters, bool ShouldProcess, string Output)> Documented = new()
+    {
+        ["Connect-SfCluster"] = (["Endpoint", "ApiVersion", "TimeoutSec", "RequestTimeoutSec", "RetryCount", "ClientCertificate", "SkipCertificateCheck", "NoDefault"], false, "SfBackup.Client.Session.SfClusterConnection"),
+        ["Get-SfClusterConnection"] = ([], false, "SfBackup.Client.Session.SfClusterConnection"),
+        ["Disconnect-SfCluster"] = (["Session"], false, "System.Void"),
+        ["Resume-SfPartitionBackup"] = (["PartitionId", "PassThru", "Session"], true, "SfBackup.Client.Models.SfActionResult"),
+        ["Enable-SfPartitionBackup"] = (["PartitionId", "BackupPolicyName", "PassThru", "Session"], true, "SfBackup.Client.Models.SfActionResult"),
+        ["Start-SfPartitionBackup"] = (["PartitionId", "Storage", "BackupTimeoutMinutes", "PassThru", "Session"], true, "SfBackup.Client.Models.SfActionResult"),
+        ["Get-SfPartitionRestoreProgress"] = (["PartitionId", "Session"], false, "SfBackup.Client.Models.RestoreProgressInfo"),
+        ["Resume-SfServiceBackup"] = (["ServiceName", "PassThru", "Session"], true, "SfBackup.Client.Models.SfActionResult"),
+        ["New-SfBackupStorage"] = (["ConnectionString", "BlobServiceUri", "ManagedIdentityType", "StorageCredentialsSourceLocation", "ContainerName", "Path", "Credential", "SecondaryCredential", "FriendlyName"], false, "SfBackup.Client.Models.BackupStorage"),
+    };
+
+    public static TheoryData<string> CmdletNames() => new(Documented.Keys);
+
+    private Type Cmdlet(string name)
+    {
+        Assert.True(_module.Cmdlets.TryGetValue(name, out var type), $"{name} is not in the built module");
+        return type!;
+    }
+
+    [Fact]
+    public void The_dll_defines_exactly_the_documented_cmdlets() =>
+        Assert.Equal(Documented.Keys.Order(), _module.Cmdlets.Keys.Order());
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Each_cmdlet_has_exactly_its_documented_parameters(string name) =>
+        Assert.Equal(Documented[name].Parameters.Order(), Parameters(Cmdlet(name)).Keys.Order());
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void ShouldProcess_is_declared_exactly_where_the_cluster_changes(string name)
+    {
+        var attribute = Attribute(Cmdlet(name), Sma + "CmdletAttribute")!;
+        Assert.Equal(Documented[name].ShouldProcess, Named<bool>(attribute, "SupportsShouldProcess"));
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Each_cmdlet_declares_its_output_type(string name)
+    {
+        var output = Attribute(Cmdlet(name), Sma + "OutputTypeAttribute");
+        Assert.NotNull(output);
+        var types = ((IEnumerable<CustomAttributeTypedArgument>)output!.ConstructorArguments[0].Value!).Select(a => ((Type)a.Value!).FullName);
+        Assert.Equal([Documented[name].Output], types);
+    }
+
+    [Theory]
+    [InlineData("Resume-SfPartitionBackup")]
+    [InlineData("Enable-SfPartitionBackup")]
+    [InlineData("Start-SfPartitionBackup")]
+    [InlineData("Get-SfPartitionRestoreProgress")]
+    public void PartitionId_binds_from_the_pipeline_by_value_and_by_property_name(string name)
+    {
+        var property = Parameters(Cmdlet(name))["PartitionId"];
+        var parameter = Attribute(property, Sma + "ParameterAttribute")!;
+
+        Assert.Equal("System.Guid", property.PropertyType.FullName);
+        Assert.True(Named<bool>(parameter, "Mandatory"));
+        Assert.True(Named<bool>(parameter, "ValueFromPipeline"));
+        Assert.True(Named<bool>(parameter, "ValueFromPipelineByPropertyName"));
+        Assert.Equal(0, Named<int>(parameter, "Position"));
+        Assert.NotNull(Attribute(property, "SfBackup.PowerShell.Binding.PartitionIdTransformationAttribute"));
+        var aliases = Attribute(property, Sma + "AliasAttribute")!.ConstructorArguments[0].Value as IEnumerable<CustomAttributeTypedArgument>;
+        Assert.Contains("PartitionInformation", aliases!.Select(a => (string)a.Value!));
+    }
+
+    [Fact]
+    public void ServiceName_binds_from_the_pipeline_with_the_names_other_modules_use()
+    {
+        var property = Parameters(Cmdlet("Resume-SfServiceBackup"))["ServiceName"];
+        var parameter = Attribute(property, Sma + "ParameterAttribute")!;
+        var aliases = (IEnumerable<CustomAttributeTypedArgument>)Attribute(property, Sma + "AliasAttribute")!.ConstructorArguments[0].Value!;
+
+        Assert.True(Named<bool>(parameter, "ValueFromPipeline"));
+        Assert.True(Named<bool>(parameter, "ValueFromPipelineByPropertyName"));
+        Assert.Equal(["Name", "ServiceId", "Id"], aliases.Select(a => (string)a.Value!));
+        Assert.NotNull(Attribute(property, "SfBackup.PowerShell.Binding.ValidateSfNameAttribute"));
+    }
+
+    [Fact]
+    public void Enable_takes_the_policy_name_from_the_pipeline_by_property_name_too()
+    {
+        var parameter = Attribute(Parameters(Cmdlet("Enable-SfPartitionBackup"))["BackupPolicyName"], Sma + "ParameterAttribute")!;
+        Assert.True(Named<bool>(parameter, "Mandatory"));
+        Assert.True(Named<bool>(parameter, "ValueFromPipelineByPropertyName"));
+    }
+
+    [Fact]
+    public void Start_backup_validates_its_timeout_range_before_binding()
+    {
+        var range = Attribute(Parameters(Cmdlet("Start-SfPartitionBackup"))["BackupTimeoutMinutes"], Sma + "ValidateRangeAttribute")!;
+        Assert.Equal(1, range.ConstructorArguments[0].Value);
+        Assert.Equal(1440, range.ConstructorArguments[1].Value);
+    }
+
+    [Fact]
+    public void Connect_validates_the_timeout_and_api_version_with_powershell_attributes()
+    {
+        var parameters = Parameters(Cmdlet("Connect-SfCluster"));
+        var range = Attribute(parameters["TimeoutSec"], Sma + "ValidateRangeAttribute")!;
+        var pattern = Attribute(parameters["ApiVersion"], Sma + "ValidatePatternAttribute")!;
+
+        Assert.Equal(1L, range.ConstructorArguments[0].Value);
+        Assert.Equal(4294967295L, range.ConstructorArguments[1].Value);
+        Assert.Equal("System.Int64", parameters["TimeoutSec"].PropertyType.FullName);
+        Assert.Matches((string)pattern.ConstructorArguments[0].Value!, "6.2-preview");
+        Assert.DoesNotMatch((string)pattern.ConstructorArguments[0].Value!, "latest");
+        Assert.Equal("System.Uri[]", parameters["Endpoint"].PropertyType.FullName);
+    }
+
+    [Fact]
+    public void New_storage_has_one_parameter_set_per_storage_kind_and_secret_typed_secrets()
+    {
+        var parameters = Parameters(Cmdlet("New-SfBackupStorage"));
+        string[] Sets(string p) => Attributes(parameters[p], Sma + "ParameterAttribute").Select(a => Named<string>(a, "ParameterSetName")!).Order().ToArray();
+        bool Mandatory(string p, string set) => Attributes(parameters[p], Sma + "ParameterAttribute").Any(a => Named<string>(a, "ParameterSetName") == set && Named<bool>(a, "Mandatory"));
+
+        Assert.Equal(["AzureBlobStore"], Sets("ConnectionString"));
+        Assert.Equal(["ManagedIdentityAzureBlobStore"], Sets("BlobServiceUri"));
+        Assert.Equal(["FileShare"], Sets("Path"));
+        Assert.Equal(["DsmsAzureBlobStore"], Sets("StorageCredentialsSourceLocation"));
+        Assert.Equal(["AzureBlobStore", "DsmsAzureBlobStore", "ManagedIdentityAzureBlobStore"], Sets("ContainerName"));
+        Assert.True(Mandatory("ConnectionString", "AzureBlobStore"));
+        Assert.True(Mandatory("BlobServiceUri", "ManagedIdentityAzureBlobStore"));
+        Assert.True(Mandatory("Path", "FileShare"));
+        Assert.False(Mandatory("Credential", "FileShare"));
+        Assert.Equal("System.Security.SecureString", parameters["ConnectionString"].PropertyType.FullName);
+        Assert.Equal(Sma + "PSCredential", parameters["Credential"].PropertyType.FullName);
+        Assert.Equal(Sma + "PSCredential", parameters["SecondaryCredential"].PropertyType.FullName);
+    }
+
+    [Theory]
+    [InlineData("Resume-SfPartitionBackup")]
+    [InlineData("Enable-SfPartitionBackup")]
+    [InlineData("Start-SfPartitionBackup")]
+    [InlineData("Get-SfPartitionRestoreProgress")]
+    [InlineData("Resume-SfServiceBackup")]
+    public void Cluster_cmdlets_share_the_base_class_that_resolves_the_session_and_cancels(string name)
+    {
+        var type = Cmdlet(name);
+        Assert.Equal("SfBackup.Client.Session.SfClusterConnection", Parameters(type)["Session"].PropertyType.FullName);
+        Assert.True(IsSubclassOf(type, "SfBackup.PowerShell.SfCmdlet"), $"{name} does not derive from SfCmdlet");
+        Assert.Contains(type.GetInterfaces(), i => i.FullName == "System.IDisposable");
+    }
+
+    private static bool IsSubclassOf(Type type, string fullName)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+            if (t.FullName == fullName) return true;
+        return false;
+    }
+
+    [Fact]
+    public void The_manifest_exports_exactly_the_cmdlets_the_dll_defines_and_no_wildcard()
+    {
+        var text = File.ReadAllText(Path.Combine(TestPaths.ModuleDir, "SfBackup.psd1"));
+        var exported = ManifestCmdlets(text);
+
+        Assert.DoesNotContain("*", exported);
+        Assert.Equal(_module.Cmdlets.Keys.Order(), exported.Order());
+        Assert.Equal(exported.Count, exported.Distinct().Count());
+    }
+
+    [Fact]
+    public void The_manifest_declares_both_editions_the_root_module_and_the_format_file()
+    {
+        var text = File.ReadAllText(Path.Combine(TestPaths.ModuleDir, "SfBackup.psd1"));
+
+        Assert.Matches(@"PowerShellVersion\s*=\s*'5\.1'", text);
+        Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Desktop',\s*'Core'\)", text);
+        Assert.Matches(@"RootModule\s*=\s*'SfBackup\.PowerShell\.dll'", text);
+        Assert.Matches(@"FunctionsToExport\s*=\s*@\(\)", text);
+        Assert.True(File.Exists(Path.Combine(TestPaths.ModuleDir, "SfBackup.Format.ps1xml")));
+    }
+
+    [Fact]
+    public void The_module_folder_manifest_carries_the_version_from_Directory_Build_props()
+    {
+        var props = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "Directory.Build.props"));
+        var version = Regex.Match(props, "<Version>([^<]+)</Version>").Groups[1].Value;
+        var manifest = File.ReadAllText(Path.Combine(TestPaths.ModuleDir, "SfBackup.psd1"));
+
+        Assert.NotEmpty(version);
+        Assert.Matches($@"ModuleVersion\s*=\s*'{Regex.Escape(version)}'", manifest);
+        Assert.Equal(version, _module.PowerShellAssembly.GetName().Version!.ToString(3));
+    }
+
+    [Fact]
+    public void Every_output_type_has_a_format_view_and_every_view_names_a_real_type()
+    {
+        var format = XDocument.Load(Path.Combine(TestPaths.ModuleDir, "SfBackup.Format.ps1xml"));
+        var viewed = format.Descendants("TypeName").Select(e => e.Value.Trim()).ToHashSet();
+
+        foreach (var typeName in viewed)
+        {
+            var type = _module.ClientAssembly.GetType(typeName) ?? _module.PowerShellAssembly.GetType(typeName);
+            Assert.True(type is not null, $"The format file has a view for {typeName}, which the module does not define");
+        }
+        foreach (var output in Documented.Values.Select(d => d.Output).Where(o => o != "System.Void").Distinct())
+            Assert.Contains(output, viewed);
+    }
+
+    [Theory]
+    [InlineData("SfBackup.PowerShell.dll")]
+    [InlineData("SfBackup.Client.dll")]
+    public void Module_assemblies_target_netstandard2_0(string file)
+    {
+        var assembly = file.StartsWith("SfBackup.Client") ? _module.ClientAssembly : _module.PowerShellAssembly;
+        var target = assembly.GetCustomAttributesData().Single(a => a.AttributeType.FullName == "System.Runtime.Versioning.TargetFrameworkAttribute");
+        Assert.Equal(".NETStandard,Version=v2.0", target.ConstructorArguments[0].Value);
+    }
+
+    [Fact]
+    public void The_client_has_no_powershell_dependency_and_binds_System_Text_Json_8()
+    {
+        var references = _module.ClientAssembly.GetReferencedAssemblies();
+
+        Assert.DoesNotContain(references, r => r.Name == "System.Management.Automation");
+        var json = references.Single(r => r.Name == "System.Text.Json");
+        Assert.Equal(8, json.Version!.Major);
+    }
+
+    [Fact]
+    public void The_module_folder_ships_its_dependencies_but_not_the_powershell_reference_assembly()
+    {
+        var files = Directory.GetFiles(TestPaths.ModuleDir).Select(Path.GetFileName).ToHashSet();
+
+        Assert.Contains("System.Text.Json.dll", files);
+        Assert.Contains("SfBackup.Client.dll", files);
+        Assert.DoesNotContain("System.Management.Automation.dll", files);
+    }
+
+    [Theory]
+    [InlineData("SfBackup.PowerShell.dll")]
+    [InlineData("SfBackup.Client.dll")]
+    public void Module_code_never_writes_to_the_console(string file)
+    {
+        using var pe = new PEReader(File.OpenRead(Path.Combine(TestPaths.ModuleDir, file)));
+        var reader = pe.GetMetadataReader();
+        var consoleRefs = reader.TypeReferences
+            .Select(h => reader.GetTypeReference(h))
+            .Where(t => reader.GetString(t.Namespace) == "System" && reader.GetString(t.Name) == "Console")
+            .ToList();
+
+        Assert.Empty(consoleRefs);
+    }
+
+    [Fact]
+    public void Every_public_parameter_has_help_text_in_the_xml_documentation()
+    {
+        var docs = XDocument.Load(TestPaths.PowerShellDocXml);
+        var documented = docs.Descendants("member").Select(m => (string)m.Attribute("name")!).ToHashSet();
+
+        foreach (var (name, type) in _module.Cmdlets)
+        {
+            foreach (var property in Parameters(type).Values)
+            {
+                var declaring = property.DeclaringType!.FullName;
+                Assert.True(documented.Contains($"P:{declaring}.{property.Name}"), $"{name} -{property.Name} has no help text");
+            }
+        }
+    }
+}
