@@ -1,0 +1,65 @@
+<#
+.SYNOPSIS
+    One entry point for people with PowerShell: Build, Test, Demo, Package.
+.DESCRIPTION
+    Wraps the same dotnet commands the README gives, so nothing here is needed to build or test:
+      Build    dotnet build -c Release        -> artifacts/SfBackup (the importable module folder)
+      Test     dotnet test                    (xUnit, and the Pester suite since pwsh is here)
+      Demo     Build, start the emulator on 127.0.0.1:19080, run demo/Demo.ps1 against it, stop it
+      Package  Build, then zip artifacts/SfBackup into artifacts/SfBackup-<version>.zip
+.EXAMPLE
+    ./build.ps1 Demo
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [string] $Task = 'Build',
+    [string] $EmulatorUrl = 'http://127.0.0.1:19080'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    Invoke-Dotnet build (Join-Path $root 'SfBackup.sln') -c Release
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $emulator = Join-Path $root 'src/SfBackup.Emulator/bin/Release/net10.0/SfBackup.Emulator.dll'
+    $process = Start-Process -FilePath (Get-Command dotnet).Source -ArgumentList @("`"$emulator`"", '--urls', $EmulatorUrl) -PassThru -NoNewWindow
+    try {
+        $deadline = (Get-Date).AddSeconds(30)
+        while ($true) {
+            try { Invoke-WebRequest -Uri "$EmulatorUrl/`$Emulator/Reset" -Method Post -UseBasicParsing | Out-Null; break }
+            catch {
+                if ($process.HasExited -or (Get-Date) -gt $deadline) { throw "The emulator did not start on $EmulatorUrl." }
+                Start-Sleep -Milliseconds 200
+            }
+        }
+        & (Join-Path $root 'demo/Demo.ps1') -ModuleFolder (Join-Path $root 'artifacts/SfBackup') -Endpoint $EmulatorUrl
+    }
+    finally {
+        Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Dotnet test (Join-Path $root 'SfBackup.sln') }
+    'Demo' { Invoke-Demo }
+    'Package' {
+        Invoke-Build
+        $manifest = Import-PowerShellDataFile (Join-Path $root 'artifacts/SfBackup/SfBackup.psd1')
+        $zip = Join-Path $root "artifacts/SfBackup-$($manifest.ModuleVersion).zip"
+        Compress-Archive -Path (Join-Path $root 'artifacts/SfBackup') -DestinationPath $zip -Force
+        Write-Host "Packaged $zip"
+    }
+}

@@ -1,0 +1,202 @@
+#Requires -Version 5.1
+# Pester 5 suite for the built module folder. Run through Invoke-SfPester.ps1 (or dotnet test where pwsh exists).
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'SfBackup.TestHelpers.ps1')
+    Import-SfBackupUnderTest
+    $script:Emulator = Start-SfTestEmulator
+    $script:SeedPartition = '1daae3f5-7fd6-42e9-b1ba-8c05f873994d'
+    $script:StatelessPartition = '0b1e9c42-3c55-4f2b-8f4e-0f6a1f0c7a11'
+    $script:UnknownPartition = '99999999-9999-4999-8999-999999999999'
+    $script:StockPartitions = 1..4 | ForEach-Object { 'a1b2c3d4-000{0}-4000-8000-00000000000{0}' -f $_ }
+}
+
+AfterAll {
+    Disconnect-SfCluster -ErrorAction SilentlyContinue
+    Stop-SfTestEmulator $script:Emulator
+}
+
+Describe 'Module' {
+    It 'exports exactly the documented cmdlets' {
+        $names = (Get-Command -Module SfBackup).Name | Sort-Object
+        $names | Should -Be @(
+            'Connect-SfCluster', 'Disconnect-SfCluster', 'Enable-SfPartitionBackup', 'Get-SfClusterConnection',
+            'Get-SfPartitionRestoreProgress', 'New-SfBackupStorage', 'Resume-SfPartitionBackup', 'Resume-SfServiceBackup',
+            'Start-SfPartitionBackup')
+    }
+
+    It 'offers -WhatIf and -Confirm on every cmdlet that changes the cluster' {
+        foreach ($name in 'Resume-SfPartitionBackup', 'Enable-SfPartitionBackup', 'Start-SfPartitionBackup', 'Resume-SfServiceBackup') {
+            (Get-Command $name).Parameters.Keys | Should -Contain 'WhatIf'
+            (Get-Command $name).Parameters.Keys | Should -Contain 'Confirm'
+        }
+    }
+}
+
+Describe 'Connections' {
+    AfterEach { Disconnect-SfCluster -ErrorAction SilentlyContinue }
+
+    It 'Connect-SfCluster returns the connection and makes it the default' {
+        $connection = Connect-SfCluster -Endpoint $script:Emulator.Url
+        $connection.Endpoints[0].ToString() | Should -Be ($script:Emulator.Url.TrimEnd('/') + '/')
+        Get-SfClusterConnection | Should -Be $connection
+    }
+
+    It 'keeps the default when Connect-SfCluster runs inside a function' {
+        function Connect-Inside { Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null }
+        Connect-Inside
+        Get-SfClusterConnection | Should -Not -BeNullOrEmpty
+    }
+
+    It 'fails with SfNoConnection when there is no connection' {
+        Disconnect-SfCluster
+        $err = $null
+        try { Resume-SfPartitionBackup -PartitionId $script:SeedPartition -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'SfNoConnection,SfBackup.PowerShell.Cmdlets.ResumeSfPartitionBackupCommand'
+    }
+
+    It 'refuses a timeout out of range before connecting' {
+        { Connect-SfCluster -Endpoint $script:Emulator.Url -TimeoutSec 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SfBackup.PowerShell.Cmdlets.ConnectSfClusterCommand'
+    }
+
+    It 'uses -Session instead of the default' {
+        $other = Connect-SfCluster -Endpoint $script:Emulator.Url -NoDefault
+        Get-SfClusterConnection -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-SfPartitionRestoreProgress -PartitionId $script:SeedPartition -Session $other).RestoreState | Should -Be 'Success'
+        Disconnect-SfCluster -Session $other
+    }
+}
+
+Describe 'Partition cmdlets' {
+    BeforeAll { Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null }
+    BeforeEach { Reset-SfTestEmulator $script:Emulator }
+
+    It 'Resume-SfPartitionBackup resumes and emits nothing without -PassThru' {
+        Resume-SfPartitionBackup -PartitionId $script:SeedPartition | Should -BeNullOrEmpty
+    }
+
+    It 'Resume-SfPartitionBackup -PassThru emits an object that names the partition' {
+        $result = Resume-SfPartitionBackup -PartitionId $script:SeedPartition -PassThru
+        $result.PartitionId | Should -Be ([guid]$script:SeedPartition)
+        $result.Operation | Should -Be 'ResumePartitionBackup'
+    }
+
+    It '-WhatIf sends nothing' {
+        Resume-SfPartitionBackup -PartitionId $script:SeedPartition -WhatIf
+        # Still suspended, so a real resume now succeeds.
+        Resume-SfPartitionBackup -PartitionId $script:SeedPartition -PassThru | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Enable-SfPartitionBackup enables with a policy' {
+        (Enable-SfPartitionBackup -PartitionId $script:StockPartitions[0] -BackupPolicyName DailyAzureBackupPolicy -PassThru).Operation |
+            Should -Be 'EnablePartitionBackup'
+    }
+
+    It 'Start-SfPartitionBackup reports a second backup while one runs as ResourceBusy' {
+        Start-SfPartitionBackup -PartitionId $script:SeedPartition
+        Start-SfPartitionBackup -PartitionId $script:SeedPartition -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'FABRIC_E_BACKUP_IN_PROGRESS,SfBackup.PowerShell.Cmdlets.StartSfPartitionBackupCommand'
+        $errs[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+    }
+
+    It 'Start-SfPartitionBackup -Storage sends a one-off storage and never shows its secret' {
+        $secret = ConvertTo-SecureString 'AccountKey=never-show-this' -AsPlainText -Force
+        $storage = New-SfBackupStorage -ConnectionString $secret -ContainerName adhoc
+        $out = Start-SfPartitionBackup -PartitionId $script:StockPartitions[1] -Storage $storage -PassThru -Verbose 4>&1
+        ($out | Out-String) | Should -Not -Match 'never-show-this'
+        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -BeGreaterThan 0
+        $storage.ToString() | Should -Not -Match 'never-show-this'
+    }
+
+    It 'Get-SfPartitionRestoreProgress returns a typed object' {
+        $progress = Get-SfPartitionRestoreProgress -PartitionId $script:SeedPartition
+        $progress.RestoreState | Should -Be ([SfBackup.Client.Models.RestoreState]::Success)
+        $progress.RestoredLsn | Should -Be 261
+        $progress.RestoredEpoch.DataLossNumber | Should -Be 131462452931584510
+        $progress.TimeStampUtc | Should -Be ([datetime]::new(2018, 1, 1, 9, 0, 55, 'Utc'))
+    }
+}
+
+Describe 'Pipeline input of every shape' {
+    BeforeAll { Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null }
+    BeforeEach { Reset-SfTestEmulator $script:Emulator }
+
+    It 'takes <Shape>' -ForEach @(
+        @{ Shape = 'a GUID string'; Make = { '1daae3f5-7fd6-42e9-b1ba-8c05f873994d' } }
+        @{ Shape = 'a [guid]'; Make = { [guid]'1daae3f5-7fd6-42e9-b1ba-8c05f873994d' } }
+        @{ Shape = 'an object with PartitionId'; Make = { [pscustomobject]@{ PartitionId = '1daae3f5-7fd6-42e9-b1ba-8c05f873994d'; ServiceKind = 'Stateful' } } }
+        @{ Shape = 'an object with PartitionInformation.Id'; Make = { [pscustomobject]@{ PartitionInformation = [pscustomobject]@{ Id = '1daae3f5-7fd6-42e9-b1ba-8c05f873994d'; ServicePartitionKind = 'Int64Range' } } } }
+    ) {
+        $progress = & $Make | Get-SfPartitionRestoreProgress
+        $progress.PartitionId | Should -Be ([guid]'1daae3f5-7fd6-42e9-b1ba-8c05f873994d')
+    }
+
+    It 'takes Import-Csv rows' {
+        $csv = Join-Path $TestDrive 'partitions.csv'
+        $script:StockPartitions | ForEach-Object { [pscustomobject]@{ PartitionId = $_; Note = 'stock' } } | Export-Csv -Path $csv -NoTypeInformation
+        $results = Import-Csv $csv | Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -PassThru
+        $results.PartitionId | Should -Be ($script:StockPartitions | ForEach-Object { [guid]$_ })
+    }
+
+    It 'goes on past a failing item and names it in the error' {
+        $results = $script:UnknownPartition, $script:SeedPartition |
+            Resume-SfPartitionBackup -PassThru -ErrorAction SilentlyContinue -ErrorVariable errs
+        @($results).Count | Should -Be 1
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'FABRIC_E_PARTITION_NOT_FOUND,SfBackup.PowerShell.Cmdlets.ResumeSfPartitionBackupCommand'
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].TargetObject | Should -Be ([guid]$script:UnknownPartition)
+        $errs[0].ErrorDetails.Message | Should -Match $script:UnknownPartition
+    }
+
+    It 'reports a stateless partition as InvalidArgument' {
+        Enable-SfPartitionBackup -PartitionId $script:StatelessPartition -BackupPolicyName DailyAzureBackupPolicy -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FABRIC_E_INVALID_FOR_STATELESS_SERVICES,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'refuses a value that is no partition at binding' {
+        { Resume-SfPartitionBackup -PartitionId 'not-a-partition' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,SfBackup.PowerShell.Cmdlets.ResumeSfPartitionBackupCommand'
+    }
+}
+
+Describe 'Service cmdlets' {
+    BeforeAll { Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null }
+    BeforeEach { Reset-SfTestEmulator $script:Emulator }
+
+    It 'Resume-SfServiceBackup accepts <Name>' -ForEach @(
+        @{ Name = 'fabric:/CalcApp/CalcService' }
+        @{ Name = 'CalcApp/CalcService' }
+        @{ Name = 'CalcApp~CalcService' }
+    ) {
+        (Resume-SfServiceBackup -ServiceName $Name -PassThru).ServiceName | Should -Be 'fabric:/CalcApp/CalcService'
+    }
+
+    It 'takes services from the pipeline by property name' {
+        $result = [pscustomobject]@{ ServiceName = 'fabric:/CalcApp/CalcService' } | Resume-SfServiceBackup -PassThru
+        $result.ServiceName | Should -Be 'fabric:/CalcApp/CalcService'
+    }
+
+    It 'reports an unknown service as ObjectNotFound' {
+        Resume-SfServiceBackup -ServiceName fabric:/CalcApp/Nope -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs[0].FullyQualifiedErrorId | Should -Be 'FABRIC_E_SERVICE_DOES_NOT_EXIST,SfBackup.PowerShell.Cmdlets.ResumeSfServiceBackupCommand'
+        $errs[0].TargetObject | Should -Be 'fabric:/CalcApp/Nope'
+    }
+
+    It 'refuses a name no service can have' {
+        { Resume-SfServiceBackup -ServiceName 'app/svc?x' -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SfBackup.PowerShell.Cmdlets.ResumeSfServiceBackupCommand'
+    }
+}
+
+Describe 'New-SfBackupStorage' {
+    It 'builds <Kind>' -ForEach @(
+        @{ Kind = 'AzureBlobStore'; Make = { New-SfBackupStorage -ConnectionString (ConvertTo-SecureString 'x' -AsPlainText -Force) -ContainerName c } }
+        @{ Kind = 'ManagedIdentityAzureBlobStore'; Make = { New-SfBackupStorage -BlobServiceUri https://a.blob.core.windows.net/ -ContainerName c -ManagedIdentityType VMSS } }
+        @{ Kind = 'FileShare'; Make = { New-SfBackupStorage -Path '\\nas\b' -Credential ([pscredential]::new('d\u', (ConvertTo-SecureString 'p' -AsPlainText -Force))) } }
+        @{ Kind = 'DsmsAzureBlobStore'; Make = { New-SfBackupStorage -StorageCredentialsSourceLocation https://dsms/x -ContainerName c } }
+    ) {
+        (& $Make).StorageKind | Should -Be $Kind
+    }
+}

@@ -1,0 +1,57 @@
+using SfBackup.Client.Models;
+using SfBackup.Client.Transport;
+using SfBackup.Tests.Infrastructure;
+using static SfBackup.Tests.SeedExamples;
+
+namespace SfBackup.Tests;
+
+/// <summary>Secrets reach the wire and nowhere else: not the trace (verbose), not errors, not ToString.</summary>
+public sealed class SecretTests : IClassFixture<EmulatorFixture>
+{
+    private const string AccountKey = "c2VjcmV0LWtleS1kby1ub3Qtc2hvdw==";
+    private const string Password = "Pa55w0rd!never-logged";
+    private readonly EmulatorFixture _emulator;
+
+    public SecretTests(EmulatorFixture emulator)
+    {
+        _emulator = emulator;
+        _emulator.Reset();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_connection_string_goes_on_the_wire_but_not_into_the_trace()
+    {
+        var trace = new List<string>();
+        var storage = new AzureBlobBackupStorage(SecretText.FromPlain($"DefaultEndpointsProtocol=https;AccountName=a;AccountKey={AccountKey}"), "c");
+
+        await _emulator.Client(trace).BackupPartitionAsync(Partition, storage, null, Ct);
+
+        Assert.Contains(AccountKey, _emulator.LastRequest.Body);
+        Assert.NotEmpty(trace);
+        Assert.All(trace, line => Assert.DoesNotContain(AccountKey, line));
+    }
+
+    [Fact]
+    public async Task A_failed_call_with_a_password_in_its_body_does_not_echo_it()
+    {
+        var trace = new List<string>();
+        var storage = new FileShareBackupStorage(@"\\nas\b") { PrimaryUserName = "svc", PrimaryPassword = SecretText.FromPlain(Password) };
+        await _emulator.Client().BackupPartitionAsync(Partition, null, null, Ct);
+
+        var ex = await Assert.ThrowsAsync<SfFabricException>(() => _emulator.Client(trace).BackupPartitionAsync(Partition, storage, null, Ct));
+
+        Assert.Equal("FABRIC_E_BACKUP_IN_PROGRESS", ex.ErrorCode);
+        Assert.DoesNotContain(Password, ex.ToString());
+        Assert.All(trace, line => Assert.DoesNotContain(Password, line));
+    }
+
+    [Fact]
+    public void A_connection_shows_endpoints_and_versions_only()
+    {
+        using var connection = _emulator.Connect(o => o.ApiVersion = "6.4");
+
+        Assert.Equal($"{_emulator.BaseUri} (api-version 6.4)", connection.ToString());
+    }
+}
