@@ -64,13 +64,17 @@ public sealed class EntityIdTests
         Assert.Equal(Id, id);
     }
 
-    public static TheoryData<object?> NotPartitions() => new()
+    [Fact]
+    public void Null_carries_no_partition_id() =>
+        Assert.False(EntityIds.TryGetPartitionId(null, Reflect, out _));
+
+    public static TheoryData<object> NotPartitions() => new()
     {
-        null, "", "not-a-guid", Guid.Empty, "00000000-0000-0000-0000-000000000000", new Unrelated(), new[] { Id.ToString() }, 42,
+        "", "not-a-guid", Guid.Empty, "00000000-0000-0000-0000-000000000000", new Unrelated(), new[] { Id.ToString() }, 42,
     };
 
     [Theory]
     [MemberData(nameof(NotPartitions))]
-    public void Values_that_carry_no_partition_id_are_refused(object? value) =>
+    public void Values_that_carry_no_partition_id_are_refused(object value) =>
         Assert.False(EntityIds.TryGetPartitionId(value, Reflect, out _));
 }

@@ -12,7 +12,7 @@ public sealed class PesterSuiteTests
     private const int PesterMissing = 3;
 
     [Fact]
-    public void Pester_suite_passes_against_the_built_module()
+    public async Task Pester_suite_passes_against_the_built_module()
     {
         var pwsh = FindOnPath(OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
         if (pwsh is null) Assert.Skip("pwsh is not on PATH: the Pester suite in tests/Pester was not run.");
@@ -35,14 +35,20 @@ public sealed class PesterSuiteTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromMinutes(10));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             Assert.Fail("The Pester suite did not finish within 10 minutes.");
         }
 
         if (process.ExitCode == PesterMissing) Assert.Skip("pwsh is here but Pester 5 is not installed: the Pester suite was not run.");
-        Assert.True(process.ExitCode == 0, $"Pester failed (exit {process.ExitCode}).\n{stdout.Result}\n{stderr.Result}");
+        Assert.True(process.ExitCode == 0, $"Pester failed (exit {process.ExitCode}).\n{await stdout}\n{await stderr}");
     }
 
     private static string? FindOnPath(string name) =>
