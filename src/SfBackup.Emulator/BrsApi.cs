@@ -3,19 +3,22 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
+using SfBackup.Client.Transport;
 
 namespace SfBackup.Emulator;
 
 /// <summary>One request, parsed: the entity part of the path, the action after /$/, the query, the body.</summary>
 public sealed class BrsCall
 {
+    /// <summary>Applications, Services, Partitions, BackupPolicies or BackupRestore.</summary>
+    public required string Collection { get; init; }
     public required string EntityKey { get; init; }
     public required string ApiVersion { get; init; }
     public required IQueryCollection Query { get; init; }
     public required byte[] Body { get; init; }
 
     /// <summary>The api-version the caller sent is below 6.4: answer in the 6.2-era shapes.</summary>
-    public bool Wants62Shapes => BrsApi.CompareVersions(ApiVersion, "6.4") < 0;
+    public bool Wants62Shapes => SfApiVersion.Compare(ApiVersion, "6.4") < 0;
 
     public JsonObject RequireJsonObject()
     {
@@ -44,6 +47,9 @@ public sealed class BrsApi
     private readonly RequestJournal _journal;
     private readonly Dictionary<string, Route> _routes = new(StringComparer.OrdinalIgnoreCase);
 
+    private const string ListAction = "(list)";
+    private const string GetAction = "(get)";
+
     private sealed record Route(string ApiVersion, int SuccessStatus, Func<BrsCall, object?> Handler);
 
     public BrsApi(EmulatorState state, EmulatorOptions options, RequestJournal journal)
@@ -51,13 +57,36 @@ public sealed class BrsApi
         _state = state;
         _options = options;
         _journal = journal;
-        var handlers = new BackupHandlers(state);
-        // api-versions are the seed documents' (the lowest each operation accepts).
-        Add("POST", "Partitions", "ResumeBackup", "6.2-preview", 202, handlers.ResumePartitionBackup);
-        Add("POST", "Partitions", "EnableBackup", "6.2-preview", 202, handlers.EnablePartitionBackup);
-        Add("POST", "Partitions", "Backup", "6.4", 202, handlers.BackupPartition);
-        Add("GET", "Partitions", "GetRestoreProgress", "6.2-preview", 200, handlers.GetRestoreProgress);
-        Add("POST", "Services", "ResumeBackup", "6.2-preview", 202, handlers.ResumeServiceBackup);
+        var h = new BackupHandlers(state, options);
+        // The lowest api-version each operation accepts: the seed documents' for the first five, 6.4 for the rest of
+        // BRS (9.1 for SkipAutoRestore), and the cluster queries' own.
+        foreach (var collection in new[] { "Applications", "Services", "Partitions" })
+        {
+            var seeded = collection != "Applications";
+            Add("POST", collection, "EnableBackup", collection == "Partitions" ? "6.2-preview" : "6.4", 202, h.Enable);
+            Add("POST", collection, "DisableBackup", "6.4", 202, h.Disable);
+            Add("POST", collection, "SuspendBackup", "6.4", 202, h.Suspend);
+            Add("POST", collection, "ResumeBackup", seeded ? "6.2-preview" : "6.4", 202, h.Resume);
+            Add("GET", collection, "GetBackupConfigurationInfo", "6.4", 200, h.Configuration);
+            Add("GET", collection, "GetBackups", "6.4", 200, h.Backups);
+        }
+        Add("POST", "Partitions", "Backup", "6.4", 202, h.BackupPartition);
+        Add("GET", "Partitions", "GetBackupProgress", "6.4", 200, h.BackupProgress);
+        Add("POST", "Partitions", "Restore", "6.4", 202, h.Restore);
+        Add("GET", "Partitions", "GetRestoreProgress", "6.2-preview", 200, h.GetRestoreProgress);
+        Add("POST", "Partitions", "SkipAutoRestore", "9.1", 202, h.SkipAutoRestore);
+
+        Add("POST", "BackupPolicies", "Create", "6.4", 201, h.CreatePolicy);
+        Add("POST", "BackupPolicies", "Update", "6.4", 200, h.UpdatePolicy);
+        Add("POST", "BackupPolicies", "Delete", "6.4", 200, h.DeletePolicy);
+        Add("GET", "BackupPolicies", ListAction, "6.4", 200, h.ListPolicies);
+        Add("GET", "BackupPolicies", GetAction, "6.4", 200, h.GetPolicy);
+        Add("GET", "BackupPolicies", "GetBackupEnabledEntities", "6.4", 200, h.PolicyEntities);
+        Add("POST", "BackupRestore", "GetBackups", "6.4", 200, h.BackupsInStorage);
+
+        Add("GET", "Applications", ListAction, "6.1", 200, h.Applications);
+        Add("GET", "Applications", "GetServices", "6.0", 200, h.Services);
+        Add("GET", "Services", "GetPartitions", "6.0", 200, h.Partitions);
     }
 
     private void Add(string method, string collection, string action, string apiVersion, int status, Func<BrsCall, object?> handler) =>
@@ -108,6 +137,13 @@ public sealed class BrsApi
         var slash = entityPath.IndexOf('/', 1);
         var collection = slash < 0 ? entityPath.Trim('/') : entityPath[1..slash];
         var key = slash < 0 ? "" : Uri.UnescapeDataString(entityPath[(slash + 1)..]);
+        if (collection == "BackupRestore" && (key == "BackupPolicies" || key.StartsWith("BackupPolicies/", StringComparison.Ordinal)))
+        {
+            collection = "BackupPolicies";
+            key = key.Length > "BackupPolicies".Length ? key["BackupPolicies/".Length..] : "";
+        }
+        // Paths without /$/: a collection (a list) or one named item (a get).
+        if (marker < 0) action = key.Length == 0 ? ListAction : GetAction;
 
         if (!_routes.TryGetValue($"{method} {collection}/{action}", out var route))
             throw new FabricErrorException(404, "NotFound", $"No operation {method} {path} in this emulator.");
@@ -115,9 +151,9 @@ public sealed class BrsApi
         var apiVersion = query["api-version"].ToString();
         if (string.IsNullOrEmpty(apiVersion))
             throw FabricErrorException.InvalidArgument("The api-version query parameter is required.");
-        if (!TryParseVersion(apiVersion, out _)
-            || CompareVersions(apiVersion, route.ApiVersion) < 0
-            || CompareVersions(apiVersion, _options.RuntimeVersion) > 0)
+        if (!SfApiVersion.TryParse(apiVersion, out _)
+            || SfApiVersion.Compare(apiVersion, route.ApiVersion) < 0
+            || SfApiVersion.Compare(apiVersion, _options.RuntimeVersion) > 0)
         {
             throw FabricErrorException.InvalidArgument(
                 $"api-version '{apiVersion}' is not supported by this operation: use {route.ApiVersion} up to {_options.RuntimeVersion}.");
@@ -129,26 +165,8 @@ public sealed class BrsApi
                 throw FabricErrorException.InvalidArgument($"timeout '{timeout}' must be a whole number of seconds from 1 to 4294967295.");
         }
 
-        var call = new BrsCall { EntityKey = key, ApiVersion = apiVersion, Query = query, Body = body };
+        var call = new BrsCall { Collection = collection, EntityKey = key, ApiVersion = apiVersion, Query = query, Body = body };
+        lock (_state.Gate) _state.Settle();
         return (route.SuccessStatus, route.Handler(call));
-    }
-
-    /// <summary>Versions such as 6.2-preview, 6.4, 10.1: numerically, and a preview below its release.</summary>
-    public static int CompareVersions(string left, string right)
-    {
-        if (!TryParseVersion(left, out var a) || !TryParseVersion(right, out var b)) return string.CompareOrdinal(left, right);
-        return a.CompareTo(b);
-    }
-
-    private static bool TryParseVersion(string text, out (int Major, int Minor, int Release) version)
-    {
-        version = default;
-        var preview = text.EndsWith("-preview", StringComparison.OrdinalIgnoreCase);
-        var core = preview ? text[..^"-preview".Length] : text;
-        var parts = core.Split('.');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor)) return false;
-        version = (major, minor, preview ? 0 : 1);
-        return true;
     }
 }

@@ -13,6 +13,15 @@ public sealed class EmulatorOptions
     /// <summary>A JSON topology file; empty means the default demo topology.</summary>
     public string? TopologyFile { get; set; }
 
+    /// <summary>Items per page when a paged call gives no MaxResults: small, so clients page for real.</summary>
+    public int PageSize { get; set; } = 2;
+
+    /// <summary>How long a restore stays Accepted, then how long it runs.</summary>
+    public double RestoreSeconds { get; set; } = 2;
+
+    /// <summary>False: the cluster has no Fault Analysis Service, and restores fail as such clusters fail them.</summary>
+    public bool FaultAnalysisService { get; set; } = true;
+
     /// <summary>How many requests the journal keeps (newest last).</summary>
     public int JournalSize { get; set; } = 1000;
 }

@@ -30,18 +30,58 @@ public sealed class PartitionEntity : BackupScope
     public string? LowKey { get; init; }
     public string? HighKey { get; init; }
     public BackupRun? CurrentBackup { get; set; }
+    public bool CurrentBackupRecorded { get; set; }
     public RestoreRecord? LastRestore { get; set; }
+    public RestoreRun? CurrentRestore { get; set; }
+    public List<BackupRecord> Backups { get; } = [];
+    public bool SkipAutoRestore { get; set; }
 
     public string? EffectivePolicy => PolicyName ?? Service.PolicyName ?? Service.Application.PolicyName;
     public bool EffectivelySuspended => Suspended || Service.Suspended || Service.Application.Suspended;
 }
 
+/// <summary>A backup policy as the cluster keeps it: the description it was created or updated with.</summary>
 public sealed class PolicyEntity
 {
     public required string Name { get; init; }
-    public required string StorageKind { get; init; }
-    public string? ContainerName { get; init; }
-    public string? Path { get; init; }
+    public required System.Text.Json.Nodes.JsonObject Description { get; set; }
+
+    public System.Text.Json.Nodes.JsonObject Storage => (System.Text.Json.Nodes.JsonObject)Description["Storage"]!;
+    public string StorageKind => Storage["StorageKind"]!.GetValue<string>();
+    public int MaxIncrementalBackups => Description["MaxIncrementalBackups"]?.GetValue<int>() ?? 0;
+}
+
+/// <summary>A finished backup: what GetBackups lists and Restore takes.</summary>
+public sealed class BackupRecord
+{
+    public required Guid BackupId { get; init; }
+    public required Guid ChainId { get; init; }
+    public required PartitionEntity Partition { get; init; }
+    public required string BackupType { get; init; }
+    public required DateTimeOffset CreationTimeUtc { get; init; }
+    public required string Location { get; init; }
+    public required string StorageKey { get; init; }
+    public required long DataLossNumber { get; init; }
+    public required long ConfigurationNumber { get; init; }
+    public required long Lsn { get; init; }
+}
+
+/// <summary>A restore as a state machine: Accepted, RestoreInProgress, then Success (or Timeout).</summary>
+public sealed class RestoreRun
+{
+    public required BackupRecord Source { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset AcceptedUntil { get; init; }
+    public required DateTimeOffset DoneAt { get; init; }
+    public required DateTimeOffset TimeoutAt { get; init; }
+
+    public DateTimeOffset EndsAt => DoneAt <= TimeoutAt ? DoneAt : TimeoutAt;
+    public bool IsRunning(DateTimeOffset now) => now < EndsAt;
+
+    public string State(DateTimeOffset now) =>
+        now < AcceptedUntil && now < EndsAt ? "Accepted"
+        : now < EndsAt ? "RestoreInProgress"
+        : DoneAt <= TimeoutAt ? "Success" : "Timeout";
 }
 
 /// <summary>
@@ -56,6 +96,7 @@ public sealed class BackupRun
     public required DateTimeOffset DoneAt { get; init; }
     public required DateTimeOffset TimeoutAt { get; init; }
     public required string StorageKind { get; init; }
+    public required string StorageKey { get; init; }
     public required string Location { get; init; }
 
     public DateTimeOffset EndsAt => DoneAt <= TimeoutAt ? DoneAt : TimeoutAt;
@@ -108,7 +149,7 @@ public sealed class EmulatorState
             Partitions.Clear();
             Policies.Clear();
             foreach (var p in topology.Policies)
-                Policies[p.Name] = new PolicyEntity { Name = p.Name, StorageKind = p.StorageKind, ContainerName = p.ContainerName, Path = p.Path };
+                Policies[p.Name] = new PolicyEntity { Name = p.Name, Description = p.ToDescription() };
 
             foreach (var a in topology.Applications)
             {
@@ -139,8 +180,83 @@ public sealed class EmulatorState
                         }
                         svc.Partitions.Add(part);
                         Partitions[part.Id] = part;
+                        SeedBackups(part, p.BackupCount);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>Backups the topology says a partition already has: one chain, a day apart, deterministic ids.</summary>
+    private void SeedBackups(PartitionEntity partition, int count)
+    {
+        var policy = partition.EffectivePolicy is { } name ? Policies.GetValueOrDefault(name) : null;
+        if (count <= 0 || policy is null) return;
+        var chain = DerivedGuid(partition.Id, 0);
+        for (var i = 1; i <= count; i++)
+        {
+            var created = new DateTimeOffset(2026, 1, 10, 1, 0, 0, TimeSpan.Zero).AddDays(i - 1);
+            partition.Backups.Add(new BackupRecord
+            {
+                BackupId = DerivedGuid(partition.Id, i), ChainId = chain, Partition = partition,
+                BackupType = i == 1 ? "Full" : "Incremental", CreationTimeUtc = created,
+                Location = LocationOf(partition, created), StorageKey = StorageKeyOf(policy.Storage),
+                DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592, Lsn = 1000 * i,
+            });
+        }
+    }
+
+    public static Guid DerivedGuid(Guid seed, int index)
+    {
+        var bytes = seed.ToByteArray();
+        bytes[15] ^= (byte)(index + 1);
+        bytes[14] ^= 0x5a;
+        return new Guid(bytes);
+    }
+
+    public static string LocationOf(PartitionEntity partition, DateTimeOffset at) =>
+        $"{partition.Service.Application.Id}\\{partition.Service.Id.Split('~').Last()}\\{partition.Id}\\{at.UtcDateTime:yyyy-MM-dd HH.mm.ss}.zip";
+
+    /// <summary>Which store a storage description points at: its kind and container, share or location.</summary>
+    public static string StorageKeyOf(System.Text.Json.Nodes.JsonObject storage)
+    {
+        string Field(string name) => storage.FirstOrDefault(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.ToString() ?? "";
+        return string.Join("|", Field("StorageKind"), Field("ContainerName"), Field("Path"), Field("BlobServiceUri"), Field("StorageCredentialsSourceLocation")).ToUpperInvariant();
+    }
+
+    /// <summary>Turns finished runs into state: a successful backup becomes a record, a successful restore the last restore.</summary>
+    public void Settle()
+    {
+        var now = Now;
+        foreach (var partition in Partitions.Values)
+        {
+            if (partition.CurrentBackup is { } run && !run.IsRunning(now) && !partition.CurrentBackupRecorded)
+            {
+                partition.CurrentBackupRecorded = true;
+                if (run.State(now) == "Success")
+                {
+                    var last = partition.Backups.LastOrDefault();
+                    var policy = partition.EffectivePolicy is { } name ? Policies.GetValueOrDefault(name) : null;
+                    var chainLength = last is null ? 0 : partition.Backups.Count(b => b.ChainId == last.ChainId);
+                    var full = last is null || last.StorageKey != run.StorageKey || chainLength > (policy?.MaxIncrementalBackups ?? 0);
+                    partition.Backups.Add(new BackupRecord
+                    {
+                        BackupId = run.BackupId, ChainId = full ? run.BackupId : last!.ChainId, Partition = partition,
+                        BackupType = full ? "Full" : "Incremental", CreationTimeUtc = run.EndsAt, Location = run.Location,
+                        StorageKey = run.StorageKey, DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592,
+                        Lsn = (last?.Lsn ?? 0) + 250,
+                    });
+                }
+            }
+
+            if (partition.CurrentRestore is { } restore && !restore.IsRunning(now))
+            {
+                partition.LastRestore = new RestoreRecord
+                {
+                    State = restore.State(now), TimeStampUtc = restore.EndsAt,
+                    DataLossNumber = restore.Source.DataLossNumber, ConfigurationNumber = restore.Source.ConfigurationNumber, Lsn = restore.Source.Lsn,
+                };
+                partition.CurrentRestore = null;
             }
         }
     }

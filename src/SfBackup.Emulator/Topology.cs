@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace SfBackup.Emulator;
 
@@ -26,7 +27,7 @@ public sealed class Topology
         Policies =
         [
             new TopologyPolicy { Name = "DailyAzureBackupPolicy", StorageKind = "AzureBlobStore", ContainerName = "BackupContainer" },
-            new TopologyPolicy { Name = "HourlyFileShareBackupPolicy", StorageKind = "FileShare", Path = @"\\myshare\backupshare" },
+            new TopologyPolicy { Name = "HourlyFileShareBackupPolicy", StorageKind = "FileShare", Path = @"\\myshare\backupshare", IntervalMinutes = 60 },
         ],
         Applications =
         [
@@ -46,7 +47,7 @@ public sealed class Topology
                             new TopologyPartition
                             {
                                 Id = Guid.Parse("1daae3f5-7fd6-42e9-b1ba-8c05f873994d"), LowKey = "-9223372036854775808", HighKey = "-1",
-                                Suspended = true,
+                                Suspended = true, BackupCount = 3,
                                 LastRestore = new TopologyRestore
                                 {
                                     State = "Success", TimeStampUtc = "2018-01-01T09:00:55Z",
@@ -113,6 +114,9 @@ public sealed class TopologyPartition
     public string? BackupPolicyName { get; set; }
     public bool Suspended { get; set; }
     public TopologyRestore? LastRestore { get; set; }
+
+    /// <summary>How many backups (one chain, a day apart) the partition already has.</summary>
+    public int BackupCount { get; set; }
 }
 
 public sealed class TopologyRestore
@@ -124,10 +128,38 @@ public sealed class TopologyRestore
     public long Lsn { get; set; }
 }
 
+/// <summary>A policy in short: daily at 09:00 (or every IntervalMinutes) to one storage, 3 incrementals, 30 days.</summary>
 public sealed class TopologyPolicy
 {
     public string Name { get; set; } = "";
     public string StorageKind { get; set; } = "AzureBlobStore";
     public string? ContainerName { get; set; }
     public string? Path { get; set; }
+    public int? IntervalMinutes { get; set; }
+
+    public JsonObject ToDescription()
+    {
+        JsonObject storage = StorageKind switch
+        {
+            "FileShare" => new() { ["StorageKind"] = "FileShare", ["Path"] = Path ?? @"\\share\backups" },
+            _ => new()
+            {
+                ["StorageKind"] = "AzureBlobStore",
+                ["ConnectionString"] = "DefaultEndpointsProtocol=https;AccountName=emulator;AccountKey=emulator-account-key",
+                ["ContainerName"] = ContainerName ?? "backups",
+            },
+        };
+        JsonObject schedule = IntervalMinutes is { } minutes
+            ? new() { ["ScheduleKind"] = "FrequencyBased", ["Interval"] = System.Xml.XmlConvert.ToString(TimeSpan.FromMinutes(minutes)) }
+            : new() { ["ScheduleKind"] = "TimeBased", ["ScheduleFrequencyType"] = "Daily", ["RunTimes"] = new JsonArray("0001-01-01T09:00:00Z") };
+        return new JsonObject
+        {
+            ["Name"] = Name,
+            ["AutoRestoreOnDataLoss"] = false,
+            ["MaxIncrementalBackups"] = 3,
+            ["Schedule"] = schedule,
+            ["Storage"] = storage,
+            ["RetentionPolicy"] = new JsonObject { ["RetentionPolicyType"] = "Basic", ["MinimumNumberOfBackups"] = 5, ["RetentionDuration"] = "P30D" },
+        };
+    }
 }

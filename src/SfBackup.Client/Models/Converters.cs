@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -136,13 +137,7 @@ namespace SfBackup.Client.Models
             {
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object) throw new JsonException("Expected a backup storage object.");
-                string? Get(string name)
-                {
-                    foreach (var p in root.EnumerateObject())
-                        if (p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-                            return p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetRawText();
-                    return null;
-                }
+                string? Get(string name) => JsonFields.Text(root, name);
 
                 var kind = Get("StorageKind") ?? "";
                 BackupStorage storage;
@@ -216,6 +211,126 @@ namespace SfBackup.Client.Models
         }
     }
 
+    /// <summary>ISO 8601 durations (PT10M, P1DT2H, P7D) to and from TimeSpan.</summary>
+    public static class IsoDuration
+    {
+        public static string Format(TimeSpan value) => System.Xml.XmlConvert.ToString(value);
+
+        public static TimeSpan Parse(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) throw new JsonException("An ISO 8601 duration such as PT10M was expected.");
+            try
+            {
+                return System.Xml.XmlConvert.ToTimeSpan(text!.Trim());
+            }
+            catch (FormatException ex)
+            {
+                throw new JsonException($"'{text}' is not an ISO 8601 duration such as PT10M.", ex);
+            }
+        }
+    }
+
+    /// <summary>Helpers the polymorphic converters share: read an object once, look fields up in any case.</summary>
+    internal static class JsonFields
+    {
+        public static JsonElement? Find(JsonElement obj, string name)
+        {
+            foreach (var p in obj.EnumerateObject())
+                if (p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) return p.Value;
+            return null;
+        }
+
+        public static string? Text(JsonElement obj, string name)
+        {
+            var value = Find(obj, name);
+            return value is null || value.Value.ValueKind == JsonValueKind.Null ? null
+                : value.Value.ValueKind == JsonValueKind.String ? value.Value.GetString() : value.Value.GetRawText();
+        }
+    }
+
+    /// <summary>Schedules by ScheduleKind: FrequencyBased {Interval} or TimeBased {ScheduleFrequencyType, RunDays, RunTimes}.</summary>
+    public sealed class BackupScheduleConverter : JsonConverter<BackupSchedule>
+    {
+        public override BackupSchedule? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return null;
+            using (var doc = JsonDocument.ParseValue(ref reader))
+            {
+                var root = doc.RootElement;
+                var kind = JsonFields.Text(root, "ScheduleKind") ?? "";
+                if (kind.Equals("FrequencyBased", StringComparison.OrdinalIgnoreCase))
+                    return new FrequencyBackupSchedule(IsoDuration.Parse(JsonFields.Text(root, "Interval")));
+                if (!kind.Equals("TimeBased", StringComparison.OrdinalIgnoreCase))
+                    throw new JsonException($"ScheduleKind '{kind}' is not FrequencyBased or TimeBased.");
+
+                Enum.TryParse<BackupScheduleFrequency>(JsonFields.Text(root, "ScheduleFrequencyType") ?? "Daily", true, out var frequency);
+                var times = new List<TimeSpan>();
+                if (JsonFields.Find(root, "RunTimes") is { ValueKind: JsonValueKind.Array } runTimes)
+                    foreach (var t in runTimes.EnumerateArray())
+                        times.Add(DateTime.Parse(t.GetString() ?? "", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).TimeOfDay);
+                var days = new List<DayOfWeek>();
+                if (JsonFields.Find(root, "RunDays") is { ValueKind: JsonValueKind.Array } runDays)
+                    foreach (var d in runDays.EnumerateArray())
+                        if (Enum.TryParse<DayOfWeek>(d.GetString(), true, out var day)) days.Add(day);
+                return new TimeBackupSchedule(frequency, times, frequency == BackupScheduleFrequency.Weekly ? days : null);
+            }
+        }
+
+        public override void Write(Utf8JsonWriter writer, BackupSchedule value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("ScheduleKind", value.ScheduleKind.ToString());
+            switch (value)
+            {
+                case FrequencyBackupSchedule frequency:
+                    writer.WriteString("Interval", IsoDuration.Format(frequency.Interval));
+                    break;
+                case TimeBackupSchedule time:
+                    writer.WriteString("ScheduleFrequencyType", time.Frequency.ToString());
+                    if (time.Frequency == BackupScheduleFrequency.Weekly)
+                    {
+                        writer.WriteStartArray("RunDays");
+                        foreach (var day in time.RunDays) writer.WriteStringValue(day.ToString());
+                        writer.WriteEndArray();
+                    }
+                    writer.WriteStartArray("RunTimes");
+                    foreach (var t in time.RunTimes) writer.WriteStringValue(DateTime.MinValue.Add(t).ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                    writer.WriteEndArray();
+                    break;
+            }
+            writer.WriteEndObject();
+        }
+    }
+
+    /// <summary>Retention by RetentionPolicyType: Basic {RetentionDuration, MinimumNumberOfBackups}; others kept by name.</summary>
+    public sealed class RetentionPolicyConverter : JsonConverter<RetentionPolicy>
+    {
+        public override RetentionPolicy? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return null;
+            using (var doc = JsonDocument.ParseValue(ref reader))
+            {
+                var root = doc.RootElement;
+                var type = JsonFields.Text(root, "RetentionPolicyType") ?? "";
+                if (!type.Equals("Basic", StringComparison.OrdinalIgnoreCase)) return new UnknownRetentionPolicy(type);
+                var minimum = JsonFields.Text(root, "MinimumNumberOfBackups");
+                return new BasicRetentionPolicy(
+                    IsoDuration.Parse(JsonFields.Text(root, "RetentionDuration")),
+                    minimum is null ? 0 : int.Parse(minimum, CultureInfo.InvariantCulture));
+            }
+        }
+
+        public override void Write(Utf8JsonWriter writer, RetentionPolicy value, JsonSerializerOptions options)
+        {
+            if (!(value is BasicRetentionPolicy basic)) throw new JsonException($"Retention of type {value.RetentionPolicyType} cannot be sent.");
+            writer.WriteStartObject();
+            writer.WriteString("RetentionPolicyType", "Basic");
+            writer.WriteNumber("MinimumNumberOfBackups", basic.MinimumNumberOfBackups);
+            writer.WriteString("RetentionDuration", IsoDuration.Format(basic.RetentionDuration));
+            writer.WriteEndObject();
+        }
+    }
+
     [JsonSourceGenerationOptions(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         PropertyNameCaseInsensitive = true,
@@ -224,6 +339,19 @@ namespace SfBackup.Client.Models
     [JsonSerializable(typeof(BackupPartitionDescription))]
     [JsonSerializable(typeof(RestoreProgressInfo))]
     [JsonSerializable(typeof(BackupStorage))]
+    [JsonSerializable(typeof(BackupPolicy))]
+    [JsonSerializable(typeof(SfPagedList<BackupPolicy>))]
+    [JsonSerializable(typeof(SfPagedList<BackupEntity>))]
+    [JsonSerializable(typeof(SfPagedList<BackupConfigurationInfo>))]
+    [JsonSerializable(typeof(BackupConfigurationInfo))]
+    [JsonSerializable(typeof(SfPagedList<BackupInfo>))]
+    [JsonSerializable(typeof(BackupProgressInfo))]
+    [JsonSerializable(typeof(RestorePartitionDescription))]
+    [JsonSerializable(typeof(DisableBackupDescription))]
+    [JsonSerializable(typeof(GetBackupByStorageQueryDescription))]
+    [JsonSerializable(typeof(SfPagedList<SfApplication>))]
+    [JsonSerializable(typeof(SfPagedList<SfService>))]
+    [JsonSerializable(typeof(SfPagedList<SfPartition>))]
     public partial class SfJsonContext : JsonSerializerContext
     {
     }

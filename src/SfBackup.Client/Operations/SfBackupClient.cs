@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 using SfBackup.Client.Input;
@@ -10,6 +11,14 @@ using SfBackup.Client.Transport;
 
 namespace SfBackup.Client.Operations
 {
+    /// <summary>Filters of the GetBackups operations.</summary>
+    public sealed class BackupListFilter
+    {
+        public bool Latest { get; set; }
+        public DateTime? StartDateTimeUtc { get; set; }
+        public DateTime? EndDateTimeUtc { get; set; }
+    }
+
     /// <summary>
     /// One method per REST operation. Cheap to create (the HttpClient lives in the connection); a cmdlet makes one
     /// per invocation with its own trace sink for verbose output.
@@ -30,55 +39,168 @@ namespace SfBackup.Client.Operations
         public const int MinBackupTimeoutMinutes = 1;
         public const int MaxBackupTimeoutMinutes = 24 * 60;
 
-        // ---- requests (separate from sending, so -WhatIf and tests can show exactly what would go out) ----
+        // ---- enable, disable, suspend, resume: one method each for applications, services and partitions ----
 
-        public static SfRequest ResumePartitionBackupRequest(Guid partitionId) =>
-            new SfRequest(SfOperation.ResumePartitionBackup, PartitionPath(partitionId, "ResumeBackup"));
-
-        public static SfRequest EnablePartitionBackupRequest(Guid partitionId, string backupPolicyName)
+        public Task<SfResponse> EnableBackupAsync(SfEntity entity, string backupPolicyName, CancellationToken cancellationToken = default)
         {
             if (string.IsNullOrWhiteSpace(backupPolicyName)) throw new ArgumentException("A backup policy name is required.", nameof(backupPolicyName));
-            return new SfRequest(SfOperation.EnablePartitionBackup, PartitionPath(partitionId, "EnableBackup"))
-                .WithJsonBody(new EnableBackupDescription { BackupPolicyName = backupPolicyName }, SfJsonContext.Default.EnableBackupDescription);
+            return SendAsync(EntityRequest("Enable", entity, "EnableBackup")
+                .WithJsonBody(new EnableBackupDescription { BackupPolicyName = backupPolicyName }, SfJsonContext.Default.EnableBackupDescription), cancellationToken);
         }
+
+        /// <summary>Stops periodic backup; with <paramref name="cleanBackup"/> the entity's backups are deleted too.</summary>
+        public Task<SfResponse> DisableBackupAsync(SfEntity entity, bool cleanBackup, CancellationToken cancellationToken = default) =>
+            SendAsync(EntityRequest("Disable", entity, "DisableBackup")
+                .WithJsonBody(new DisableBackupDescription { CleanBackup = cleanBackup }, SfJsonContext.Default.DisableBackupDescription), cancellationToken);
+
+        public Task<SfResponse> SuspendBackupAsync(SfEntity entity, CancellationToken cancellationToken = default) =>
+            SendAsync(EntityRequest("Suspend", entity, "SuspendBackup"), cancellationToken);
+
+        public Task<SfResponse> ResumeBackupAsync(SfEntity entity, CancellationToken cancellationToken = default) =>
+            SendAsync(EntityRequest("Resume", entity, "ResumeBackup"), cancellationToken);
+
+        // The seed operations, by their documents' names.
+        public Task<SfResponse> ResumePartitionBackupAsync(Guid partitionId, CancellationToken cancellationToken = default) =>
+            ResumeBackupAsync(SfEntity.Partition(partitionId), cancellationToken);
+
+        public Task<SfResponse> ResumeServiceBackupAsync(string serviceName, CancellationToken cancellationToken = default) =>
+            ResumeBackupAsync(SfEntity.Service(serviceName), cancellationToken);
+
+        public Task<SfResponse> EnablePartitionBackupAsync(Guid partitionId, string backupPolicyName, CancellationToken cancellationToken = default) =>
+            EnableBackupAsync(SfEntity.Partition(partitionId), backupPolicyName, cancellationToken);
+
+        // ---- configuration and backup lists ----
+
+        /// <summary>An application or service answers a paged list (itself and what under it has its own settings); a partition answers one object.</summary>
+        public SfPager<BackupConfigurationInfo> GetBackupConfiguration(SfEntity entity, long? maxResults = null)
+        {
+            var operation = SfOperation.For("GetBackupConfigurationInfo", entity.Kind);
+            if (entity.Kind != SfEntityKind.Partition)
+                return Paged(() => EntityRequest("GetBackupConfigurationInfo", entity, "GetBackupConfigurationInfo"), SfJsonContext.Default.SfPagedListBackupConfigurationInfo, maxResults);
+
+            return new SfPager<BackupConfigurationInfo>(operation.Name, async (_, ct) =>
+            {
+                var response = await SendAsync(new SfRequest(operation, entity.Path + "/$/GetBackupConfigurationInfo"), ct).ConfigureAwait(false);
+                var info = Deserialize(response, SfJsonContext.Default.BackupConfigurationInfo, operation);
+                return new SfPagedList<BackupConfigurationInfo> { Items = new System.Collections.Generic.List<BackupConfigurationInfo> { info } };
+            });
+        }
+
+        public SfPager<BackupInfo> GetBackups(SfEntity entity, BackupListFilter? filter = null, long? maxResults = null)
+        {
+            filter ??= new BackupListFilter();
+            return Paged(() => EntityRequest("GetBackups", entity, "GetBackups")
+                    .WithQuery("Latest", filter.Latest ? "true" : null)
+                    .WithQuery("StartDateTimeFilter", FormatDate(filter.StartDateTimeUtc))
+                    .WithQuery("EndDateTimeFilter", FormatDate(filter.EndDateTimeUtc)),
+                SfJsonContext.Default.SfPagedListBackupInfo, maxResults);
+        }
+
+        /// <summary>Backups found in a storage location, optionally only those of one entity.</summary>
+        public SfPager<BackupInfo> GetBackupsFromStorage(GetBackupByStorageQueryDescription query, long? maxResults = null)
+        {
+            if (query?.Storage == null) throw new ArgumentException("A storage is required.", nameof(query));
+            if (query.Storage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", nameof(query));
+            return Paged(() => new SfRequest(SfOperation.GetBackupsFromBackupLocation, "/BackupRestore/$/GetBackups")
+                    .WithJsonBody(query, SfJsonContext.Default.GetBackupByStorageQueryDescription),
+                SfJsonContext.Default.SfPagedListBackupInfo, maxResults);
+        }
+
+        // ---- backup and restore of one partition ----
 
         public static SfRequest BackupPartitionRequest(Guid partitionId, BackupStorage? storage, int? backupTimeoutMinutes)
         {
-            if (backupTimeoutMinutes.HasValue && (backupTimeoutMinutes < MinBackupTimeoutMinutes || backupTimeoutMinutes > MaxBackupTimeoutMinutes))
-                throw new ArgumentOutOfRangeException(nameof(backupTimeoutMinutes), backupTimeoutMinutes, $"The backup timeout must be {MinBackupTimeoutMinutes}..{MaxBackupTimeoutMinutes} minutes.");
+            ValidateMinutes(backupTimeoutMinutes, nameof(backupTimeoutMinutes));
             if (storage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", nameof(storage));
-            return new SfRequest(SfOperation.BackupPartition, PartitionPath(partitionId, "Backup"))
+            return new SfRequest(SfOperation.BackupPartition, SfEntity.Partition(partitionId).Path + "/$/Backup")
                 .WithQuery("BackupTimeout", backupTimeoutMinutes?.ToString(CultureInfo.InvariantCulture))
                 .WithJsonBody(new BackupPartitionDescription { BackupStorage = storage }, SfJsonContext.Default.BackupPartitionDescription);
         }
 
-        public static SfRequest GetPartitionRestoreProgressRequest(Guid partitionId) =>
-            new SfRequest(SfOperation.GetPartitionRestoreProgress, PartitionPath(partitionId, "GetRestoreProgress"));
-
-        public static SfRequest ResumeServiceBackupRequest(string serviceName) =>
-            new SfRequest(SfOperation.ResumeServiceBackup, "/Services/" + EscapeEntityId(serviceName) + "/$/ResumeBackup");
-
-        // ---- calls ----
-
-        public Task<SfResponse> ResumePartitionBackupAsync(Guid partitionId, CancellationToken cancellationToken = default) =>
-            SendAsync(ResumePartitionBackupRequest(partitionId), cancellationToken);
-
-        public Task<SfResponse> EnablePartitionBackupAsync(Guid partitionId, string backupPolicyName, CancellationToken cancellationToken = default) =>
-            SendAsync(EnablePartitionBackupRequest(partitionId, backupPolicyName), cancellationToken);
-
         public Task<SfResponse> BackupPartitionAsync(Guid partitionId, BackupStorage? storage = null, int? backupTimeoutMinutes = null, CancellationToken cancellationToken = default) =>
             SendAsync(BackupPartitionRequest(partitionId, storage, backupTimeoutMinutes), cancellationToken);
 
-        public Task<SfResponse> ResumeServiceBackupAsync(string serviceName, CancellationToken cancellationToken = default) =>
-            SendAsync(ResumeServiceBackupRequest(serviceName), cancellationToken);
-
-        public async Task<RestoreProgressInfo> GetPartitionRestoreProgressAsync(Guid partitionId, CancellationToken cancellationToken = default)
+        public async Task<BackupProgressInfo> GetPartitionBackupProgressAsync(Guid partitionId, CancellationToken cancellationToken = default)
         {
-            var response = await SendAsync(GetPartitionRestoreProgressRequest(partitionId), cancellationToken).ConfigureAwait(false);
-            var info = Deserialize(response, SfJsonContext.Default.RestoreProgressInfo, SfOperation.GetPartitionRestoreProgress);
+            var operation = SfOperation.GetPartitionBackupProgress;
+            var response = await SendAsync(new SfRequest(operation, SfEntity.Partition(partitionId).Path + "/$/GetBackupProgress"), cancellationToken).ConfigureAwait(false);
+            var info = Deserialize(response, SfJsonContext.Default.BackupProgressInfo, operation);
             info.PartitionId = partitionId;
             return info;
         }
+
+        public Task<SfResponse> RestorePartitionAsync(Guid partitionId, RestorePartitionDescription restore, int? restoreTimeoutMinutes = null, CancellationToken cancellationToken = default)
+        {
+            if (restore == null) throw new ArgumentNullException(nameof(restore));
+            if (restore.BackupId == Guid.Empty) throw new ArgumentException("A backup id is required.", nameof(restore));
+            if (string.IsNullOrWhiteSpace(restore.BackupLocation)) throw new ArgumentException("A backup location is required.", nameof(restore));
+            if (restore.BackupStorage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", nameof(restore));
+            ValidateMinutes(restoreTimeoutMinutes, nameof(restoreTimeoutMinutes));
+            return SendAsync(new SfRequest(SfOperation.RestorePartition, SfEntity.Partition(partitionId).Path + "/$/Restore")
+                .WithQuery("RestoreTimeout", restoreTimeoutMinutes?.ToString(CultureInfo.InvariantCulture))
+                .WithJsonBody(restore, SfJsonContext.Default.RestorePartitionDescription), cancellationToken);
+        }
+
+        public async Task<RestoreProgressInfo> GetPartitionRestoreProgressAsync(Guid partitionId, CancellationToken cancellationToken = default)
+        {
+            var operation = SfOperation.GetPartitionRestoreProgress;
+            var response = await SendAsync(new SfRequest(operation, SfEntity.Partition(partitionId).Path + "/$/GetRestoreProgress"), cancellationToken).ConfigureAwait(false);
+            var info = Deserialize(response, SfJsonContext.Default.RestoreProgressInfo, operation);
+            info.PartitionId = partitionId;
+            return info;
+        }
+
+        public Task<SfResponse> SkipAutoRestoreAsync(Guid partitionId, CancellationToken cancellationToken = default) =>
+            SendAsync(new SfRequest(SfOperation.SkipAutoRestore, SfEntity.Partition(partitionId).Path + "/$/SkipAutoRestore"), cancellationToken);
+
+        // ---- policies ----
+
+        public Task<SfResponse> CreateBackupPolicyAsync(BackupPolicy policy, bool validateConnection = false, CancellationToken cancellationToken = default) =>
+            SendAsync(new SfRequest(SfOperation.CreateBackupPolicy, "/BackupRestore/BackupPolicies/$/Create")
+                .WithQuery("ValidateConnection", validateConnection ? "true" : null)
+                .WithJsonBody(ValidatePolicy(policy), SfJsonContext.Default.BackupPolicy), cancellationToken);
+
+        public Task<SfResponse> UpdateBackupPolicyAsync(BackupPolicy policy, bool validateConnection = false, CancellationToken cancellationToken = default) =>
+            SendAsync(new SfRequest(SfOperation.UpdateBackupPolicy, PolicyPath(ValidatePolicy(policy).Name) + "/$/Update")
+                .WithQuery("ValidateConnection", validateConnection ? "true" : null)
+                .WithJsonBody(policy, SfJsonContext.Default.BackupPolicy), cancellationToken);
+
+        public Task<SfResponse> DeleteBackupPolicyAsync(string policyName, CancellationToken cancellationToken = default) =>
+            SendAsync(new SfRequest(SfOperation.DeleteBackupPolicy, PolicyPath(policyName) + "/$/Delete"), cancellationToken);
+
+        public async Task<BackupPolicy> GetBackupPolicyAsync(string policyName, CancellationToken cancellationToken = default)
+        {
+            var response = await SendAsync(new SfRequest(SfOperation.GetBackupPolicyByName, PolicyPath(policyName)), cancellationToken).ConfigureAwait(false);
+            return Deserialize(response, SfJsonContext.Default.BackupPolicy, SfOperation.GetBackupPolicyByName);
+        }
+
+        public SfPager<BackupPolicy> GetBackupPolicies(long? maxResults = null) =>
+            Paged(() => new SfRequest(SfOperation.GetBackupPolicyList, "/BackupRestore/BackupPolicies"), SfJsonContext.Default.SfPagedListBackupPolicy, maxResults);
+
+        public SfPager<BackupEntity> GetBackupPolicyEntities(string policyName, long? maxResults = null) =>
+            Paged(() => new SfRequest(SfOperation.GetAllEntitiesBackedUpByPolicy, PolicyPath(policyName) + "/$/GetBackupEnabledEntities"),
+                SfJsonContext.Default.SfPagedListBackupEntity, maxResults);
+
+        // ---- discovery ----
+
+        public SfPager<SfApplication> GetApplications(long? maxResults = null) =>
+            Paged(() => new SfRequest(SfOperation.GetApplicationInfoList, "/Applications"), SfJsonContext.Default.SfPagedListSfApplication, maxResults);
+
+        public SfPager<SfService> GetServices(string applicationName, long? maxResults = null)
+        {
+            var application = SfEntity.Application(applicationName);
+            return Paged(() => new SfRequest(SfOperation.GetServiceInfoList, application.Path + "/$/GetServices"),
+                SfJsonContext.Default.SfPagedListSfService, maxResults, s => s.ApplicationName = application.Name);
+        }
+
+        public SfPager<SfPartition> GetPartitions(string serviceName, long? maxResults = null)
+        {
+            var service = SfEntity.Service(serviceName);
+            return Paged(() => new SfRequest(SfOperation.GetPartitionInfoList, service.Path + "/$/GetPartitions"),
+                SfJsonContext.Default.SfPagedListSfPartition, maxResults, p => p.ServiceName = service.Name);
+        }
+
+        // ---- plumbing ----
 
         /// <summary>The URI a request would be sent to first (for -WhatIf and verbose text).</summary>
         public Uri DescribeUri(SfRequest request) => _connection.GetTransport().BuildUri(_connection.Endpoints[0], request);
@@ -86,7 +208,26 @@ namespace SfBackup.Client.Operations
         public Task<SfResponse> SendAsync(SfRequest request, CancellationToken cancellationToken) =>
             _connection.GetTransport().SendAsync(request, _trace, cancellationToken);
 
-        private static T Deserialize<T>(SfResponse response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, SfOperation operation)
+        private static SfRequest EntityRequest(string action, SfEntity entity, string pathAction) =>
+            new SfRequest(SfOperation.For(action, entity.Kind), entity.Path + "/$/" + pathAction);
+
+        private SfPager<T> Paged<T>(Func<SfRequest> request, JsonTypeInfo<SfPagedList<T>> typeInfo, long? maxResults, Action<T>? annotate = null)
+        {
+            if (maxResults.HasValue && maxResults < 0) throw new ArgumentOutOfRangeException(nameof(maxResults), maxResults, "MaxResults cannot be negative.");
+            var operation = request().Operation;
+            return new SfPager<T>(operation.Name, async (token, ct) =>
+            {
+                var page = request()
+                    .WithQuery("ContinuationToken", string.IsNullOrEmpty(token) ? null : token)
+                    .WithQuery("MaxResults", maxResults?.ToString(CultureInfo.InvariantCulture));
+                var response = await SendAsync(page, ct).ConfigureAwait(false);
+                var list = Deserialize(response, typeInfo, operation);
+                if (annotate != null && list.Items != null) list.Items.ForEach(annotate);
+                return list;
+            });
+        }
+
+        private static T Deserialize<T>(SfResponse response, JsonTypeInfo<T> typeInfo, SfOperation operation)
             where T : class
         {
             try
@@ -94,23 +235,38 @@ namespace SfBackup.Client.Operations
                 var value = response.Body.Length == 0 ? null : JsonSerializer.Deserialize(response.Body, typeInfo);
                 return value ?? throw new JsonException("The answer had no body.");
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException || ex is ArgumentException || ex is FormatException || ex is OverflowException)
             {
                 // A 2xx answer we cannot read is reported like any failed answer: with status and request id.
                 throw new SfFabricException(response.StatusCode, null, "The answer could not be read: " + ex.Message, response.RequestId, operation.Name, null);
             }
         }
 
-        private static string PartitionPath(Guid partitionId, string action)
+        private static BackupPolicy ValidatePolicy(BackupPolicy policy)
         {
-            if (partitionId == Guid.Empty) throw new ArgumentException("The partition id must not be empty.", nameof(partitionId));
-            return "/Partitions/" + partitionId.ToString("D") + "/$/" + action;
+            if (policy == null) throw new ArgumentNullException(nameof(policy));
+            if (string.IsNullOrWhiteSpace(policy.Name)) throw new ArgumentException("A policy needs a name.", nameof(policy));
+            if (policy.Schedule == null) throw new ArgumentException("A policy needs a schedule.", nameof(policy));
+            if (policy.Storage == null || policy.Storage is UnknownBackupStorage) throw new ArgumentException("A policy needs a storage of a known kind.", nameof(policy));
+            if (policy.MaxIncrementalBackups < 0 || policy.MaxIncrementalBackups > 255)
+                throw new ArgumentOutOfRangeException(nameof(policy), policy.MaxIncrementalBackups, "MaxIncrementalBackups must be 0..255.");
+            if (policy.RetentionPolicy is UnknownRetentionPolicy) throw new ArgumentException("A retention of unknown type cannot be sent.", nameof(policy));
+            return policy;
         }
 
-        private static string EscapeEntityId(string name)
+        private static string PolicyPath(string policyName)
         {
-            // '~' is unreserved, so escaping keeps app~svc as it is and only protects odd characters in names.
-            return Uri.EscapeDataString(EntityIds.ToEntityId(name));
+            if (string.IsNullOrWhiteSpace(policyName)) throw new ArgumentException("A policy name is required.", nameof(policyName));
+            return "/BackupRestore/BackupPolicies/" + Uri.EscapeDataString(policyName);
         }
+
+        private static void ValidateMinutes(int? minutes, string name)
+        {
+            if (minutes.HasValue && (minutes < MinBackupTimeoutMinutes || minutes > MaxBackupTimeoutMinutes))
+                throw new ArgumentOutOfRangeException(name, minutes, $"The timeout must be {MinBackupTimeoutMinutes}..{MaxBackupTimeoutMinutes} minutes.");
+        }
+
+        private static string? FormatDate(DateTime? value) =>
+            value?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 }

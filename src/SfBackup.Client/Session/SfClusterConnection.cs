@@ -49,8 +49,8 @@ namespace SfBackup.Client.Session
             return Transport;
         }
 
-        /// <summary>The api-version a call of this operation is sent with.</summary>
-        public string ApiVersionFor(SfOperation operation) => Options.ApiVersion ?? operation.DocumentedApiVersion;
+        /// <summary>The api-version a call of this operation is sent with (see <see cref="SfConnectionOptions.ApiVersionFor"/>).</summary>
+        public string ApiVersionFor(SfOperation operation) => Options.ApiVersionFor(operation);
 
         public override string ToString() =>
             $"{string.Join(", ", Options.Endpoints.Select(e => e.ToString()))} (api-version {ApiVersion})";

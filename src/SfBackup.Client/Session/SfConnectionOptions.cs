@@ -52,6 +52,15 @@ namespace SfBackup.Client.Session
             }
         }
 
+        /// <summary>
+        /// The override when it is at least the operation's documented version; otherwise the documented one, so an
+        /// override of 6.4 still sends 9.1 to an operation that needs 9.1.
+        /// </summary>
+        public string ApiVersionFor(Transport.SfOperation operation) =>
+            ApiVersion != null && Transport.SfApiVersion.Compare(ApiVersion, operation.DocumentedApiVersion) >= 0
+                ? ApiVersion
+                : operation.DocumentedApiVersion;
+
         public static bool IsValidApiVersion(string? value) => value != null && ApiVersionPattern.IsMatch(value);
 
         internal SfConnectionOptions ValidatedCopy()

@@ -13,6 +13,7 @@ namespace SfBackup.Client.Transport
         Unavailable,
         Timeout,
         ConnectionFailed,
+        ProtocolError,
     }
 
     /// <summary>Base of every failure the client reports. Messages never carry request bodies (they may hold secrets).</summary>

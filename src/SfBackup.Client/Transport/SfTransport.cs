@@ -46,7 +46,7 @@ namespace SfBackup.Client.Transport
                 first = false;
             }
             foreach (var pair in request.Query) Add(pair.Key, pair.Value);
-            Add("api-version", _options.ApiVersion ?? request.Operation.DocumentedApiVersion);
+            Add("api-version", _options.ApiVersionFor(request.Operation));
             if (_options.ServerTimeoutSec.HasValue)
             {
                 SfConnectionOptions.ValidateServerTimeout(_options.ServerTimeoutSec.Value);

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace SfBackup.Emulator;
+
+/// <summary>Backup now, restore, their progress, skip auto-restore, and backups found in a storage location.</summary>
+public sealed partial class BackupHandlers
+{
+    public object? BackupPartition(BrsCall call)
+    {
+        var body = call.OptionalJsonObject();
+        var storage = OptionalStorage(body, "BackupStorage");
+        var timeoutMinutes = MinutesQuery(call, "BackupTimeout");
+        lock (state.Gate)
+        {
+            var partition = StatefulPartition(call.EntityKey);
+            if (storage is null)
+            {
+                var policyName = partition.EffectivePolicy ?? throw FabricErrorException.NotEnabled($"partition {partition.Id}");
+                storage = PolicyNamed(policyName).Storage;
+            }
+            var now = state.Now;
+            if (partition.CurrentBackup is { } running && running.IsRunning(now))
+                throw new FabricErrorException(409, "FABRIC_E_BACKUP_IN_PROGRESS", $"A backup of partition {partition.Id} is already in progress.");
+            if (partition.CurrentRestore is not null)
+                throw new FabricErrorException(409, "FABRIC_E_RESTORE_IN_PROGRESS", $"Partition {partition.Id} is being restored.");
+
+            partition.CurrentBackup = new BackupRun
+            {
+                BackupId = Guid.NewGuid(),
+                StartedAt = now,
+                AcceptedUntil = now + state.AcceptedFor,
+                DoneAt = now + state.AcceptedFor + state.BackupTakes,
+                TimeoutAt = now + TimeSpan.FromMinutes(timeoutMinutes),
+                StorageKind = ValidateStorage(storage),
+                StorageKey = EmulatorState.StorageKeyOf(storage),
+                Location = EmulatorState.LocationOf(partition, now),
+            };
+            partition.CurrentBackupRecorded = false;
+            return null;
+        }
+    }
+
+    public object? BackupProgress(BrsCall call)
+    {
+        lock (state.Gate)
+        {
+            var partition = StatefulPartition(call.EntityKey);
+            if (partition.CurrentBackup is not { } run) return new JsonObject { ["BackupState"] = "Invalid" };
+            var now = state.Now;
+            var status = run.State(now);
+            var answer = new JsonObject
+            {
+                ["BackupState"] = status,
+                ["TimeStampUtc"] = (status is "Success" or "Timeout" ? run.EndsAt : run.StartedAt).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            };
+            if (status == "Success" && partition.Backups.FirstOrDefault(b => b.BackupId == run.BackupId) is { } record)
+            {
+                answer["BackupId"] = record.BackupId.ToString();
+                answer["BackupLocation"] = record.Location;
+                answer["EpochOfLastBackupRecord"] = EpochOf(record.DataLossNumber, record.ConfigurationNumber, call.Wants62Shapes);
+                answer["LsnOfLastBackupRecord"] = record.Lsn.ToString(CultureInfo.InvariantCulture);
+            }
+            answer["FailureError"] = status == "Timeout"
+                ? new JsonObject { ["Code"] = "FABRIC_E_TIMEOUT", ["Message"] = "The backup did not finish within BackupTimeout." }
+                : null;
+            return answer;
+        }
+    }
+
+    /// <summary>Only from a backup of the same partition, at the location the backup was written to.</summary>
+    public object? Restore(BrsCall call)
+    {
+        var body = call.RequireJsonObject();
+        if (!Guid.TryParse(StringField(body, "BackupId"), out var backupId)) throw FabricErrorException.InvalidArgument("BackupId must be a GUID.");
+        var location = StringField(body, "BackupLocation");
+        if (string.IsNullOrWhiteSpace(location)) throw FabricErrorException.InvalidArgument("BackupLocation is required.");
+        var storage = OptionalStorage(body, "BackupStorage");
+        var timeoutMinutes = MinutesQuery(call, "RestoreTimeout");
+        lock (state.Gate)
+        {
+            var partition = StatefulPartition(call.EntityKey);
+            if (!options.FaultAnalysisService)
+                throw new FabricErrorException(404, "FABRIC_E_FAULT_ANALYSIS_SERVICE_NOT_EXISTING", "Restore needs the Fault Analysis Service, which this cluster does not run.");
+            var record = state.Partitions.Values.SelectMany(p => p.Backups).FirstOrDefault(b => b.BackupId == backupId)
+                ?? throw FabricErrorException.InvalidArgument($"No backup {backupId} was found.");
+            if (record.Partition != partition)
+                throw new FabricErrorException(400, "FABRIC_E_RESTORE_SOURCE_TARGET_PARTITION_MISMATCH",
+                    $"Backup {backupId} belongs to partition {record.Partition.Id}, not {partition.Id}.");
+            if (!string.Equals(record.Location, location, StringComparison.OrdinalIgnoreCase))
+                throw FabricErrorException.InvalidArgument($"Backup {backupId} is not at '{location}'.");
+            if (storage is not null && EmulatorState.StorageKeyOf(storage) != record.StorageKey)
+                throw FabricErrorException.InvalidArgument($"Backup {backupId} is not in the storage given.");
+
+            var now = state.Now;
+            if (partition.CurrentRestore is not null)
+                throw new FabricErrorException(409, "FABRIC_E_RESTORE_IN_PROGRESS", $"Partition {partition.Id} is already being restored.");
+            if (partition.CurrentBackup is { } backup && backup.IsRunning(now))
+                throw new FabricErrorException(409, "FABRIC_E_BACKUP_IN_PROGRESS", $"A backup of partition {partition.Id} is in progress.");
+
+            var takes = TimeSpan.FromSeconds(options.RestoreSeconds);
+            partition.CurrentRestore = new RestoreRun
+            {
+                Source = record, StartedAt = now, AcceptedUntil = now + state.AcceptedFor, DoneAt = now + state.AcceptedFor + takes,
+                TimeoutAt = now + TimeSpan.FromMinutes(timeoutMinutes),
+            };
+            return null;
+        }
+    }
+
+    public object? GetRestoreProgress(BrsCall call)
+    {
+        lock (state.Gate)
+        {
+            var partition = StatefulPartition(call.EntityKey);
+            if (partition.CurrentRestore is { } run)
+            {
+                // Under way: only the state is meaningful, and the time stamp is "not set", as clusters answer.
+                return new JsonObject { ["RestoreState"] = run.State(state.Now), ["TimeStampUtc"] = "0001-01-01T00:00:00Z" };
+            }
+            var restore = partition.LastRestore;
+            if (restore is null) return new JsonObject { ["RestoreState"] = "Invalid" };
+            var answer = new JsonObject
+            {
+                ["RestoreState"] = restore.State,
+                ["TimeStampUtc"] = (restore.TimeStampUtc ?? DateTimeOffset.MinValue).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            };
+            if (restore.State == "Success")
+            {
+                // 6.2-era answers name the epoch fields ...Number; 6.4+ name them ...Version. 64-bit values travel as strings.
+                answer["RestoredEpoch"] = EpochOf(restore.DataLossNumber, restore.ConfigurationNumber, call.Wants62Shapes);
+                answer["RestoredLsn"] = restore.Lsn.ToString(CultureInfo.InvariantCulture);
+            }
+            answer["FailureError"] = restore.State == "Timeout"
+                ? new JsonObject { ["Code"] = "FABRIC_E_TIMEOUT", ["Message"] = "The restore did not finish within RestoreTimeout." }
+                : null;
+            return answer;
+        }
+    }
+
+    public object? SkipAutoRestore(BrsCall call)
+    {
+        lock (state.Gate)
+        {
+            StatefulPartition(call.EntityKey).SkipAutoRestore = true;
+            return null;
+        }
+    }
+
+    /// <summary>POST /BackupRestore/$/GetBackups: the backups in one storage, optionally of one entity.</summary>
+    public object? BackupsInStorage(BrsCall call)
+    {
+        var body = call.RequireJsonObject();
+        var storage = OptionalStorage(body, "Storage") ?? throw FabricErrorException.InvalidArgument("Storage is required.");
+        var latest = Field(body, "Latest") is JsonValue l && l.TryGetValue<bool>(out var b) && b;
+        DateTimeOffset? Date(string name)
+        {
+            var text = StringField(body, name);
+            if (text.Length == 0) return null;
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+                ? value : throw FabricErrorException.InvalidArgument($"{name} '{text}' is not an ISO 8601 date-time.");
+        }
+        var start = Date("StartDateTimeFilter");
+        var end = Date("EndDateTimeFilter");
+        var key = EmulatorState.StorageKeyOf(storage);
+
+        lock (state.Gate)
+        {
+            IEnumerable<PartitionEntity> partitions = state.Partitions.Values;
+            if (Field(body, "BackupEntity") is JsonObject entity)
+            {
+                partitions = StringField(entity, "EntityKind") switch
+                {
+                    "Application" => PartitionsUnder(Application(StringField(entity, "ApplicationName"))),
+                    "Service" => PartitionsUnder(StatefulService(StringField(entity, "ServiceName"))),
+                    "Partition" => [StatefulPartition(StringField(entity, "PartitionId"))],
+                    var other => throw FabricErrorException.InvalidArgument($"EntityKind '{other}' is not Application, Service or Partition."),
+                };
+            }
+            var records = Filter(partitions.SelectMany(p => p.Backups).Where(r => r.StorageKey == key), latest, start, end);
+            return Page(records.Select(r => BackupInfoOf(r, call.Wants62Shapes)).ToList(), call, "StorageBackups");
+        }
+    }
+}

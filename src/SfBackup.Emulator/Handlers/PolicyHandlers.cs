@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+
+namespace SfBackup.Emulator;
+
+/// <summary>Backup policies: create, read (secrets masked), update, delete, and the entities that use one.</summary>
+public sealed partial class BackupHandlers
+{
+    private static readonly string[] SecretFields = ["ConnectionString", "PrimaryPassword", "SecondaryPassword"];
+
+    public object? CreatePolicy(BrsCall call)
+    {
+        var description = ValidatePolicy(call.RequireJsonObject());
+        var name = StringField(description, "Name");
+        lock (state.Gate)
+        {
+            if (state.Policies.ContainsKey(name))
+                throw new FabricErrorException(409, "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTING", $"Backup policy {name} already exists.");
+            state.Policies[name] = new PolicyEntity { Name = name, Description = description };
+            return null;
+        }
+    }
+
+    public object? UpdatePolicy(BrsCall call)
+    {
+        var description = ValidatePolicy(call.RequireJsonObject());
+        lock (state.Gate)
+        {
+            var policy = PolicyNamed(call.EntityKey);
+            if (!string.Equals(StringField(description, "Name"), policy.Name, StringComparison.Ordinal))
+                throw FabricErrorException.InvalidArgument("The policy name in the body must match the one in the path.");
+            policy.Description = description;
+            return null;
+        }
+    }
+
+    public object? DeletePolicy(BrsCall call)
+    {
+        lock (state.Gate)
+        {
+            var policy = PolicyNamed(call.EntityKey);
+            if (UsersOf(policy.Name).Any())
+                throw FabricErrorException.InvalidArgument($"Backup policy {policy.Name} is in use; disable backup where it is enabled first.");
+            state.Policies.Remove(policy.Name);
+            return null;
+        }
+    }
+
+    public object? GetPolicy(BrsCall call)
+    {
+        lock (state.Gate) return Masked(PolicyNamed(call.EntityKey));
+    }
+
+    public object? ListPolicies(BrsCall call)
+    {
+        lock (state.Gate)
+        {
+            var all = state.Policies.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => (JsonNode)Masked(p)).ToList();
+            return Page(all, call, "BackupPolicies");
+        }
+    }
+
+    public object? PolicyEntities(BrsCall call)
+    {
+        lock (state.Gate)
+        {
+            var policy = PolicyNamed(call.EntityKey);
+            return Page(UsersOf(policy.Name).ToList(), call, "PolicyEntities");
+        }
+    }
+
+    private IEnumerable<JsonNode> UsersOf(string policy)
+    {
+        foreach (var app in state.Applications.Values.Where(a => a.PolicyName == policy))
+            yield return new JsonObject { ["EntityKind"] = "Application", ["ApplicationName"] = app.Name };
+        foreach (var service in state.Services.Values.Where(s => s.PolicyName == policy))
+            yield return new JsonObject { ["EntityKind"] = "Service", ["ServiceName"] = service.Name };
+        foreach (var partition in state.Partitions.Values.Where(p => p.PolicyName == policy))
+            yield return new JsonObject { ["EntityKind"] = "Partition", ["ServiceName"] = partition.Service.Name, ["PartitionId"] = partition.Id.ToString() };
+    }
+
+    /// <summary>A policy as a cluster answers it: secrets replaced by ****.</summary>
+    private static JsonObject Masked(PolicyEntity policy)
+    {
+        var copy = (JsonObject)policy.Description.DeepClone();
+        if (copy["Storage"] is JsonObject storage)
+        {
+            foreach (var field in storage.Select(p => p.Key).Where(k => SecretFields.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList())
+                storage[field] = "****";
+        }
+        return copy;
+    }
+
+    private static JsonObject ValidatePolicy(JsonObject body)
+    {
+        if (string.IsNullOrWhiteSpace(StringField(body, "Name"))) throw FabricErrorException.InvalidArgument("Name is required.");
+        if (Field(body, "MaxIncrementalBackups") is { } max && (max is not JsonValue mv || !mv.TryGetValue<int>(out var n) || n < 0 || n > 255))
+            throw FabricErrorException.InvalidArgument("MaxIncrementalBackups must be 0..255.");
+        if (Field(body, "Schedule") is not JsonObject schedule) throw FabricErrorException.InvalidArgument("Schedule is required.");
+        switch (StringField(schedule, "ScheduleKind"))
+        {
+            case "FrequencyBased":
+                if (!TryDuration(StringField(schedule, "Interval"), out var interval) || interval <= TimeSpan.Zero)
+                    throw FabricErrorException.InvalidArgument("A FrequencyBased schedule needs a positive ISO 8601 Interval.");
+                break;
+            case "TimeBased":
+                var frequency = StringField(schedule, "ScheduleFrequencyType");
+                if (frequency is not ("Daily" or "Weekly")) throw FabricErrorException.InvalidArgument("ScheduleFrequencyType must be Daily or Weekly.");
+                if (Field(schedule, "RunTimes") is not JsonArray { Count: > 0 }) throw FabricErrorException.InvalidArgument("A TimeBased schedule needs RunTimes.");
+                if (frequency == "Weekly" && Field(schedule, "RunDays") is not JsonArray { Count: > 0 })
+                    throw FabricErrorException.InvalidArgument("A weekly schedule needs RunDays.");
+                break;
+            default:
+                throw FabricErrorException.InvalidArgument("ScheduleKind must be FrequencyBased or TimeBased.");
+        }
+        if (OptionalStorage(body, "Storage") is null) throw FabricErrorException.InvalidArgument("Storage is required.");
+        if (Field(body, "RetentionPolicy") is JsonObject retention)
+        {
+            if (StringField(retention, "RetentionPolicyType") != "Basic") throw FabricErrorException.InvalidArgument("RetentionPolicyType must be Basic.");
+            if (!TryDuration(StringField(retention, "RetentionDuration"), out var keep) || keep <= TimeSpan.Zero)
+                throw FabricErrorException.InvalidArgument("RetentionDuration must be a positive ISO 8601 duration.");
+        }
+        return (JsonObject)body.DeepClone();
+    }
+
+    private static bool TryDuration(string text, out TimeSpan value)
+    {
+        try
+        {
+            value = System.Xml.XmlConvert.ToTimeSpan(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            value = default;
+            return false;
+        }
+    }
+}
