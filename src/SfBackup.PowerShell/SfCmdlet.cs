@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using SfBackup.Client.Models;
 using SfBackup.Client.Operations;
 using SfBackup.Client.Session;
 using SfBackup.Client.Transport;
@@ -97,6 +98,63 @@ namespace SfBackup.PowerShell
                 FlushTrace();
             }
             return false;
+        }
+
+        /// <summary>
+        /// One state change on one entity: ShouldProcess (as ConfirmImpact High when the action says so), the call,
+        /// and an SfActionResult when -PassThru.
+        /// </summary>
+        protected void RunAction(SfEntity entity, Cmdlets.SfAction action, SfOperation? namedOperation, bool passThru)
+        {
+            var target = entity.ToString();
+            if (!(action.HighImpact ? ShouldProcessHighImpact(target, action.Text, action.Force) : ShouldProcess(target, action.Text))) return;
+            if (TryInvoke(entity.Target, target, (client, token) => action.Send(client, entity, token), out var response) && passThru)
+            {
+                WriteObject(new SfActionResult(action.OperationFor(entity, namedOperation).Name, entity, response.RequestId, DateTime.UtcNow));
+            }
+        }
+
+        /// <summary>
+        /// ShouldProcess that behaves as ConfirmImpact High for this call only (e.g. Disable -CleanBackup): it asks
+        /// unless -Confirm:$false, -Force, or $ConfirmPreference set to None; -WhatIf still only describes.
+        /// </summary>
+        protected bool ShouldProcessHighImpact(string target, string action, bool force)
+        {
+            if (!ShouldProcess(target, action)) return false;
+            if (force || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+            var preference = GetVariableValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
+            if (preference == ConfirmImpact.None) return true;
+            return ShouldContinue($"{action} on {target}? This cannot be undone.", "Confirm");
+        }
+
+        /// <summary>
+        /// Streams a paged answer page by page on the pipeline thread, honouring -First and -Skip (SupportsPaging):
+        /// no further page is fetched once -First items are out. Failures are reported against <paramref name="target"/>.
+        /// </summary>
+        protected void WritePages<T>(SfPager<T> pager, object target, string targetText, Func<T, bool>? keep = null)
+        {
+            var paging = PagingParameters;
+            var skip = paging?.Skip ?? 0;
+            var first = paging != null && paging.First != ulong.MaxValue ? paging.First : ulong.MaxValue;
+            ulong written = 0, seen = 0;
+            while (pager.HasMore && written < first)
+            {
+                if (!TryInvoke(target, targetText, (_, token) => pager.NextPageAsync(token), out var page)) return;
+                foreach (var item in page)
+                {
+                    if (keep != null && !keep(item)) continue;
+                    seen++;
+                    if (seen <= skip) continue;
+                    if (written >= first) break;
+                    WriteObject(item);
+                    written++;
+                }
+            }
+            if (paging != null && paging.IncludeTotalCount)
+            {
+                // Exact only when every page was read.
+                WriteObject(paging.NewTotalCount(seen, pager.HasMore ? 0.0 : 1.0));
+            }
         }
 
         /// <summary>Writes what the transport traced (requests, statuses, retries) as verbose output, on the pipeline thread.</summary>

@@ -16,18 +16,54 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
 
     public CmdletSurfaceTests(ModuleMetadata module) => _module = module;
 
-    /// <summary>Cmdlet → (its parameters, SupportsShouldProcess, OutputType full name).</summary>
-    public static readonly Dictionary<string, (string[] Parameters, bool ShouldProcess, string Output)> Documented = new()
+    private const string ActionResult = "SfBackup.Client.Models.SfActionResult";
+    private static readonly string[] PartitionAction = ["PartitionId", "ServiceKind", "PassThru", "Session"];
+    private static readonly string[] ServiceAction = ["ServiceName", "PassThru", "Session"];
+    private static readonly string[] ApplicationAction = ["ApplicationName", "PassThru", "Session"];
+    private static readonly string[] EntityQuery = ["ApplicationName", "ServiceName", "PartitionId", "Session"];
+    private static readonly string[] PolicyDefinition = ["Name", "Storage", "Interval", "RunTime", "RunDay", "MaxIncrementalBackups", "RetentionDuration", "MinimumBackupCount", "AutoRestoreOnDataLoss", "ValidateConnection", "Session"];
+
+    /// <summary>One row of the documented surface: parameters, ShouldProcess, output type, ConfirmImpact (2 Medium, 3 High), SupportsPaging.</summary>
+    public sealed record Surface(string[] Parameters, bool ShouldProcess, string Output, int Impact = 2, bool Paging = false);
+
+    /// <summary>The cmdlet surface as the README documents it.</summary>
+    public static readonly Dictionary<string, Surface> Documented = new()
     {
-        ["Connect-SfCluster"] = (["Endpoint", "ApiVersion", "TimeoutSec", "RequestTimeoutSec", "RetryCount", "ClientCertificate", "SkipCertificateCheck", "NoDefault"], false, "SfBackup.Client.Session.SfClusterConnection"),
-        ["Get-SfClusterConnection"] = ([], false, "SfBackup.Client.Session.SfClusterConnection"),
-        ["Disconnect-SfCluster"] = (["Session"], false, "System.Void"),
-        ["Resume-SfPartitionBackup"] = (["PartitionId", "PassThru", "Session"], true, "SfBackup.Client.Models.SfActionResult"),
-        ["Enable-SfPartitionBackup"] = (["PartitionId", "BackupPolicyName", "PassThru", "Session"], true, "SfBackup.Client.Models.SfActionResult"),
-        ["Start-SfPartitionBackup"] = (["PartitionId", "Storage", "BackupTimeoutMinutes", "PassThru", "Session"], true, "SfBackup.Client.Models.SfActionResult"),
-        ["Get-SfPartitionRestoreProgress"] = (["PartitionId", "Session"], false, "SfBackup.Client.Models.RestoreProgressInfo"),
-        ["Resume-SfServiceBackup"] = (["ServiceName", "PassThru", "Session"], true, "SfBackup.Client.Models.SfActionResult"),
-        ["New-SfBackupStorage"] = (["ConnectionString", "BlobServiceUri", "ManagedIdentityType", "StorageCredentialsSourceLocation", "ContainerName", "Path", "Credential", "SecondaryCredential", "FriendlyName"], false, "SfBackup.Client.Models.BackupStorage"),
+        ["Connect-SfCluster"] = new(["Endpoint", "ApiVersion", "TimeoutSec", "RequestTimeoutSec", "RetryCount", "ClientCertificate", "SkipCertificateCheck", "NoDefault"], false, "SfBackup.Client.Session.SfClusterConnection"),
+        ["Get-SfClusterConnection"] = new([], false, "SfBackup.Client.Session.SfClusterConnection"),
+        ["Disconnect-SfCluster"] = new(["Session"], false, "System.Void"),
+        ["New-SfBackupStorage"] = new(["ConnectionString", "BlobServiceUri", "ManagedIdentityType", "StorageCredentialsSourceLocation", "ContainerName", "Path", "Credential", "SecondaryCredential", "FriendlyName"], false, "SfBackup.Client.Models.BackupStorage"),
+
+        ["Enable-SfApplicationBackup"] = new([.. ApplicationAction, "BackupPolicyName"], true, ActionResult),
+        ["Enable-SfServiceBackup"] = new([.. ServiceAction, "BackupPolicyName"], true, ActionResult),
+        ["Enable-SfPartitionBackup"] = new([.. PartitionAction, "BackupPolicyName"], true, ActionResult),
+        ["Disable-SfApplicationBackup"] = new([.. ApplicationAction, "CleanBackup", "Force"], true, ActionResult),
+        ["Disable-SfServiceBackup"] = new([.. ServiceAction, "CleanBackup", "Force"], true, ActionResult),
+        ["Disable-SfPartitionBackup"] = new([.. PartitionAction, "CleanBackup", "Force"], true, ActionResult),
+        ["Suspend-SfApplicationBackup"] = new(ApplicationAction, true, ActionResult),
+        ["Suspend-SfServiceBackup"] = new(ServiceAction, true, ActionResult),
+        ["Suspend-SfPartitionBackup"] = new(PartitionAction, true, ActionResult),
+        ["Resume-SfApplicationBackup"] = new(ApplicationAction, true, ActionResult),
+        ["Resume-SfServiceBackup"] = new(ServiceAction, true, ActionResult),
+        ["Resume-SfPartitionBackup"] = new(PartitionAction, true, ActionResult),
+
+        ["Start-SfPartitionBackup"] = new([.. PartitionAction, "Storage", "BackupTimeoutMinutes"], true, ActionResult),
+        ["Restore-SfPartition"] = new([.. PartitionAction, "BackupId", "BackupLocation", "Storage", "RestoreTimeoutMinutes"], true, ActionResult, Impact: 3),
+        ["Skip-SfPartitionAutoRestore"] = new(PartitionAction, true, ActionResult),
+        ["Get-SfPartitionRestoreProgress"] = new(["PartitionId", "ServiceKind", "Session"], false, "SfBackup.Client.Models.RestoreProgressInfo"),
+        ["Get-SfPartitionBackupProgress"] = new(["PartitionId", "ServiceKind", "Session"], false, "SfBackup.Client.Models.BackupProgressInfo"),
+
+        ["New-SfBackupPolicy"] = new(PolicyDefinition, true, "SfBackup.Client.Models.BackupPolicy"),
+        ["Set-SfBackupPolicy"] = new([.. PolicyDefinition, "PassThru"], true, "SfBackup.Client.Models.BackupPolicy"),
+        ["Get-SfBackupPolicy"] = new(["Name", "Session"], false, "SfBackup.Client.Models.BackupPolicy", Paging: true),
+        ["Remove-SfBackupPolicy"] = new(["Name", "Session"], true, "System.Void", Impact: 3),
+        ["Get-SfBackupPolicyEntity"] = new(["Name", "Session"], false, "SfBackup.Client.Models.BackupEntity", Paging: true),
+
+        ["Get-SfBackupConfiguration"] = new(EntityQuery, false, "SfBackup.Client.Models.BackupConfigurationInfo", Paging: true),
+        ["Get-SfBackup"] = new([.. EntityQuery, "Storage", "Latest", "StartTime", "EndTime"], false, "SfBackup.Client.Models.BackupInfo", Paging: true),
+        ["Get-SfApplication"] = new(["Name", "Session"], false, "SfBackup.Client.Models.SfApplication", Paging: true),
+        ["Get-SfService"] = new(["ApplicationName", "Session"], false, "SfBackup.Client.Models.SfService", Paging: true),
+        ["Get-SfPartition"] = new(["ServiceName", "Session"], false, "SfBackup.Client.Models.SfPartition", Paging: true),
     };
 
     public static TheoryData<string> CmdletNames() => new(Documented.Keys);
@@ -53,6 +89,15 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     {
         var attribute = Attribute(Cmdlet(name), Sma + "CmdletAttribute")!;
         Assert.Equal(Documented[name].ShouldProcess, Named<bool>(attribute, "SupportsShouldProcess"));
+        if (Documented[name].ShouldProcess) Assert.Equal(Documented[name].Impact, Named<int>(attribute, "ConfirmImpact"));
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Listing_cmdlets_support_paging_and_no_others_do(string name)
+    {
+        var attribute = Attribute(Cmdlet(name), Sma + "CmdletAttribute")!;
+        Assert.Equal(Documented[name].Paging, Named<bool>(attribute, "SupportsPaging"));
     }
 
     [Theory]
@@ -65,11 +110,10 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         Assert.Equal([Documented[name].Output], types);
     }
 
+    public static TheoryData<string> PartitionCmdlets() => new(Documented.Where(d => d.Value.Parameters.Contains("ServiceKind")).Select(d => d.Key));
+
     [Theory]
-    [InlineData("Resume-SfPartitionBackup")]
-    [InlineData("Enable-SfPartitionBackup")]
-    [InlineData("Start-SfPartitionBackup")]
-    [InlineData("Get-SfPartitionRestoreProgress")]
+    [MemberData(nameof(PartitionCmdlets))]
     public void PartitionId_binds_from_the_pipeline_by_value_and_by_property_name(string name)
     {
         var property = Parameters(Cmdlet(name))["PartitionId"];
@@ -83,6 +127,72 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         Assert.NotNull(Attribute(property, "SfBackup.PowerShell.Binding.PartitionIdTransformationAttribute"));
         var aliases = Attribute(property, Sma + "AliasAttribute")!.ConstructorArguments[0].Value as IEnumerable<CustomAttributeTypedArgument>;
         Assert.Contains("PartitionInformation", aliases!.Select(a => (string)a.Value!));
+    }
+
+    [Theory]
+    [MemberData(nameof(PartitionCmdlets))]
+    public void Partition_cmdlets_read_the_service_kind_from_pipeline_objects_to_skip_stateless_ones(string name)
+    {
+        var property = Parameters(Cmdlet(name))["ServiceKind"];
+        var parameter = Attribute(property, Sma + "ParameterAttribute")!;
+
+        Assert.True(Named<bool>(parameter, "ValueFromPipelineByPropertyName"));
+        Assert.False(Named<bool>(parameter, "Mandatory"));
+        Assert.True(Named<bool>(parameter, "DontShow"));
+    }
+
+    [Theory]
+    [InlineData("Get-SfBackup")]
+    [InlineData("Get-SfBackupConfiguration")]
+    public void Entity_queries_bind_each_level_by_its_exact_property_name_only(string name)
+    {
+        var parameters = Parameters(Cmdlet(name));
+        foreach (var p in new[] { "ApplicationName", "ServiceName", "PartitionId" })
+        {
+            var parameter = Attribute(parameters[p], Sma + "ParameterAttribute")!;
+            Assert.True(Named<bool>(parameter, "ValueFromPipelineByPropertyName"));
+            Assert.False(Named<bool>(parameter, "ValueFromPipeline"));
+            Assert.False(Named<bool>(parameter, "Mandatory"));
+            // Name/Id aliases would let an application's Name bind as a service name.
+            var aliases = Attribute(parameters[p], Sma + "AliasAttribute")?.ConstructorArguments[0].Value as IEnumerable<CustomAttributeTypedArgument>;
+            Assert.DoesNotContain(aliases?.Select(a => (string)a.Value!) ?? [], a => a is "Name" or "Id");
+        }
+    }
+
+    [Fact]
+    public void Restore_takes_a_backup_from_the_pipeline_by_property_name()
+    {
+        var parameters = Parameters(Cmdlet("Restore-SfPartition"));
+        foreach (var p in new[] { "BackupId", "BackupLocation" })
+        {
+            var parameter = Attribute(parameters[p], Sma + "ParameterAttribute")!;
+            Assert.True(Named<bool>(parameter, "Mandatory"));
+            Assert.True(Named<bool>(parameter, "ValueFromPipelineByPropertyName"));
+        }
+        Assert.Equal("System.Guid", parameters["BackupId"].PropertyType.FullName);
+    }
+
+    [Fact]
+    public void Policy_schedules_take_two_parameter_sets_not_one_per_combination()
+    {
+        var parameters = Parameters(Cmdlet("New-SfBackupPolicy"));
+        string[] Sets(string p) => Attributes(parameters[p], Sma + "ParameterAttribute").Select(a => Named<string>(a, "ParameterSetName")!).ToArray();
+
+        Assert.Equal(["Interval"], Sets("Interval"));
+        Assert.Equal(["RunTime"], Sets("RunTime"));
+        Assert.Equal(["RunTime"], Sets("RunDay"));
+        Assert.Equal("System.TimeSpan", parameters["Interval"].PropertyType.FullName);
+        Assert.Equal("System.TimeSpan[]", parameters["RunTime"].PropertyType.FullName);
+        Assert.Equal("System.DayOfWeek[]", parameters["RunDay"].PropertyType.FullName);
+        var all = parameters.Values.SelectMany(p => Attributes(p, Sma + "ParameterAttribute")).Select(a => Named<string>(a, "ParameterSetName") ?? "__AllParameterSets").Distinct();
+        Assert.Equal(new[] { "Interval", "RunTime", "__AllParameterSets" }.Order(), all.Order());
+    }
+
+    [Fact]
+    public void Get_policy_names_accept_wildcards()
+    {
+        Assert.NotNull(Attribute(Parameters(Cmdlet("Get-SfBackupPolicy"))["Name"], Sma + "SupportsWildcardsAttribute"));
+        Assert.NotNull(Attribute(Parameters(Cmdlet("Get-SfApplication"))["Name"], Sma + "SupportsWildcardsAttribute"));
     }
 
     [Fact]
@@ -150,12 +260,10 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         Assert.Equal(Sma + "PSCredential", parameters["SecondaryCredential"].PropertyType.FullName);
     }
 
+    public static TheoryData<string> ClusterCmdlets() => new(Documented.Where(d => d.Value.Parameters.Contains("Session") && d.Key != "Disconnect-SfCluster").Select(d => d.Key));
+
     [Theory]
-    [InlineData("Resume-SfPartitionBackup")]
-    [InlineData("Enable-SfPartitionBackup")]
-    [InlineData("Start-SfPartitionBackup")]
-    [InlineData("Get-SfPartitionRestoreProgress")]
-    [InlineData("Resume-SfServiceBackup")]
+    [MemberData(nameof(ClusterCmdlets))]
     public void Cluster_cmdlets_share_the_base_class_that_resolves_the_session_and_cancels(string name)
     {
         var type = Cmdlet(name);

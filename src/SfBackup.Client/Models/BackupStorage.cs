@@ -34,6 +34,14 @@ namespace SfBackup.Client.Models
 
         protected abstract string Describe();
 
+        /// <summary>The text clusters put in place of a secret when they answer a policy.</summary>
+        public const string MaskedSecret = "****";
+
+        /// <summary>True when a secret is the cluster's mask rather than the real value: sending it back would break the storage.</summary>
+        public virtual bool HasMaskedSecret => false;
+
+        internal static bool IsMasked(SecureString? secret) => secret != null && SecretText.Reveal(secret) == MaskedSecret;
+
         public override string ToString() =>
             string.IsNullOrEmpty(FriendlyName) ? $"{StorageKind}: {Describe()}" : $"{FriendlyName} ({StorageKind}: {Describe()})";
     }
@@ -49,6 +57,7 @@ namespace SfBackup.Client.Models
         public override BackupStorageKind StorageKind => BackupStorageKind.AzureBlobStore;
         public SecureString ConnectionString { get; }
         public string ContainerName { get; }
+        public override bool HasMaskedSecret => IsMasked(ConnectionString);
         protected override string Describe() => $"container '{ContainerName}', connection string hidden";
 
         internal static string RequireText(string value, string name) =>
@@ -84,6 +93,7 @@ namespace SfBackup.Client.Models
         public SecureString? PrimaryPassword { get; set; }
         public string? SecondaryUserName { get; set; }
         public SecureString? SecondaryPassword { get; set; }
+        public override bool HasMaskedSecret => IsMasked(PrimaryPassword) || IsMasked(SecondaryPassword);
 
         protected override string Describe() =>
             PrimaryUserName is null ? Path : $"{Path} as {PrimaryUserName}{(SecondaryUserName is null ? "" : $" (secondary {SecondaryUserName})")}";

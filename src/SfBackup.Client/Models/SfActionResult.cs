@@ -1,4 +1,6 @@
 using System;
+using SfBackup.Client.Operations;
+using SfBackup.Client.Transport;
 
 namespace SfBackup.Client.Models
 {
@@ -8,21 +10,25 @@ namespace SfBackup.Client.Models
     /// </summary>
     public sealed class SfActionResult
     {
-        public SfActionResult(string operation, Guid? partitionId, string? serviceName, string requestId, DateTime acceptedAtUtc)
+        public SfActionResult(string operation, SfEntity entity, string requestId, DateTime acceptedAtUtc)
         {
             Operation = operation;
-            PartitionId = partitionId;
-            ServiceName = serviceName;
+            EntityKind = entity.Kind;
+            ApplicationName = entity.Kind == SfEntityKind.Application ? entity.Name : null;
+            ServiceName = entity.Kind == SfEntityKind.Service ? entity.Name : null;
+            PartitionId = entity.Kind == SfEntityKind.Partition ? entity.PartitionId : (Guid?)null;
             RequestId = requestId;
             AcceptedAtUtc = acceptedAtUtc;
         }
 
         public string Operation { get; }
-        public Guid? PartitionId { get; }
+        public SfEntityKind EntityKind { get; }
+        public string? ApplicationName { get; }
         public string? ServiceName { get; }
+        public Guid? PartitionId { get; }
         public string RequestId { get; }
         public DateTime AcceptedAtUtc { get; }
 
-        public override string ToString() => $"{Operation} {(PartitionId?.ToString() ?? ServiceName)}";
+        public override string ToString() => $"{Operation} {(object?)PartitionId ?? ServiceName ?? ApplicationName}";
     }
 }

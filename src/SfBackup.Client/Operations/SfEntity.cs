@@ -38,6 +38,17 @@ namespace SfBackup.Client.Operations
                 ? "/Partitions/" + PartitionId.ToString("D")
                 : (Kind == SfEntityKind.Application ? "/Applications/" : "/Services/") + Uri.EscapeDataString(EntityIds.ToEntityId(Name!));
 
+        /// <summary>The BackupEntity form (the filter of Get Backups From Backup Location).</summary>
+        public Models.BackupEntity ToBackupEntity() => new Models.BackupEntity
+        {
+            EntityKind = Kind == SfEntityKind.Application ? Models.BackupEntityKind.Application
+                : Kind == SfEntityKind.Service ? Models.BackupEntityKind.Service
+                : Models.BackupEntityKind.Partition,
+            ApplicationName = Kind == SfEntityKind.Application ? Name : null,
+            ServiceName = Kind == SfEntityKind.Service ? Name : null,
+            PartitionId = Kind == SfEntityKind.Partition ? PartitionId : (Guid?)null,
+        };
+
         public override string ToString() => Kind == SfEntityKind.Partition ? $"Partition {PartitionId:D}" : $"{Kind} {Name}";
     }
 }

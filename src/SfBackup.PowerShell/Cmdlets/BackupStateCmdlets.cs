@@ -1,0 +1,195 @@
+using System.Management.Automation;
+using SfBackup.Client.Models;
+
+namespace SfBackup.PowerShell.Cmdlets
+{
+    // Enable, Disable, Suspend and Resume periodic backup at application, service and partition level. Each
+    // cmdlet only names its action; the entity bases and SfCmdlet.RunAction do the rest.
+
+    internal static class BackupStateActions
+    {
+        public static SfAction Enable(string policy) =>
+            new SfAction("Enable", $"Enable periodic backup with policy '{policy}'", (c, e, t) => c.EnableBackupAsync(e, policy, t));
+
+        public static SfAction Disable(bool clean, bool force) =>
+            new SfAction("Disable", clean ? "Disable periodic backup and delete its backups" : "Disable periodic backup",
+                (c, e, t) => c.DisableBackupAsync(e, clean, t), highImpact: clean, force: force);
+
+        public static readonly SfAction Suspend = new SfAction("Suspend", "Suspend periodic backup", (c, e, t) => c.SuspendBackupAsync(e, t));
+        public static readonly SfAction Resume = new SfAction("Resume", "Resume periodic backup", (c, e, t) => c.ResumeBackupAsync(e, t));
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Enables periodic backup of applications with a backup policy.</para>
+    /// <para type="description">POST /Applications/{applicationId}/$/EnableBackup (api-version 6.4). Every stateful partition of the application is backed up by the policy unless a service or partition sets its own.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Enable, "SfApplicationBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class EnableSfApplicationBackupCommand : ApplicationActionCmdletBase
+    {
+        /// <summary><para type="description">The name of an existing backup policy.</para></summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        [Alias("PolicyName")]
+        public string BackupPolicyName { get; set; } = "";
+
+        protected override SfAction Action => BackupStateActions.Enable(BackupPolicyName);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Enables periodic backup of services with a backup policy.</para>
+    /// <para type="description">POST /Services/{serviceId}/$/EnableBackup (api-version 6.4). Overrides the application's policy for this service.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Enable, "SfServiceBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class EnableSfServiceBackupCommand : ServiceActionCmdletBase
+    {
+        /// <summary><para type="description">The name of an existing backup policy.</para></summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        [Alias("PolicyName")]
+        public string BackupPolicyName { get; set; } = "";
+
+        protected override SfAction Action => BackupStateActions.Enable(BackupPolicyName);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Enables periodic backup of stateful partitions with a backup policy.</para>
+    /// <para type="description">POST /Partitions/{partitionId}/$/EnableBackup (api-version 6.2-preview). Overrides a policy the service or application set.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Enable, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class EnableSfPartitionBackupCommand : PartitionActionCmdletBase
+    {
+        /// <summary><para type="description">The name of an existing backup policy.</para></summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("PolicyName")]
+        public string BackupPolicyName { get; set; } = "";
+
+        protected override SfAction Action => BackupStateActions.Enable(BackupPolicyName);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Disables periodic backup of applications; -CleanBackup also deletes their backups.</para>
+    /// <para type="description">POST /Applications/{applicationId}/$/DisableBackup (api-version 6.4). Only where backup was enabled at application level. With -CleanBackup it asks first, as a High-impact change, unless -Force or -Confirm:$false.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Disable, "SfApplicationBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class DisableSfApplicationBackupCommand : ApplicationActionCmdletBase
+    {
+        /// <summary><para type="description">Delete the backups too. Asks for confirmation unless -Force or -Confirm:$false.</para></summary>
+        [Parameter]
+        public SwitchParameter CleanBackup { get; set; }
+
+        /// <summary><para type="description">With -CleanBackup: do not ask.</para></summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override SfAction Action => BackupStateActions.Disable(CleanBackup, Force);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Disables periodic backup of services; -CleanBackup also deletes their backups.</para>
+    /// <para type="description">POST /Services/{serviceId}/$/DisableBackup (api-version 6.4). Only where backup was enabled at service level. With -CleanBackup it asks first, as a High-impact change, unless -Force or -Confirm:$false.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Disable, "SfServiceBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class DisableSfServiceBackupCommand : ServiceActionCmdletBase
+    {
+        /// <summary><para type="description">Delete the backups too. Asks for confirmation unless -Force or -Confirm:$false.</para></summary>
+        [Parameter]
+        public SwitchParameter CleanBackup { get; set; }
+
+        /// <summary><para type="description">With -CleanBackup: do not ask.</para></summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override SfAction Action => BackupStateActions.Disable(CleanBackup, Force);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Disables periodic backup of partitions; -CleanBackup also deletes their backups.</para>
+    /// <para type="description">POST /Partitions/{partitionId}/$/DisableBackup (api-version 6.4). Only where backup was enabled at partition level. With -CleanBackup it asks first, as a High-impact change, unless -Force or -Confirm:$false.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Disable, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class DisableSfPartitionBackupCommand : PartitionActionCmdletBase
+    {
+        /// <summary><para type="description">Delete the backups too. Asks for confirmation unless -Force or -Confirm:$false.</para></summary>
+        [Parameter]
+        public SwitchParameter CleanBackup { get; set; }
+
+        /// <summary><para type="description">With -CleanBackup: do not ask.</para></summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override SfAction Action => BackupStateActions.Disable(CleanBackup, Force);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Suspends periodic backup of applications until Resume-SfApplicationBackup.</para>
+    /// <para type="description">POST /Applications/{applicationId}/$/SuspendBackup (api-version 6.4).</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Suspend, "SfApplicationBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class SuspendSfApplicationBackupCommand : ApplicationActionCmdletBase
+    {
+        protected override SfAction Action => BackupStateActions.Suspend;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Suspends periodic backup of services until Resume-SfServiceBackup.</para>
+    /// <para type="description">POST /Services/{serviceId}/$/SuspendBackup (api-version 6.4).</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Suspend, "SfServiceBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class SuspendSfServiceBackupCommand : ServiceActionCmdletBase
+    {
+        protected override SfAction Action => BackupStateActions.Suspend;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Suspends periodic backup of partitions until Resume-SfPartitionBackup.</para>
+    /// <para type="description">POST /Partitions/{partitionId}/$/SuspendBackup (api-version 6.4).</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Suspend, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class SuspendSfPartitionBackupCommand : PartitionActionCmdletBase
+    {
+        protected override SfAction Action => BackupStateActions.Suspend;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Resumes periodic backup of applications whose backup was suspended.</para>
+    /// <para type="description">POST /Applications/{applicationId}/$/ResumeBackup (api-version 6.4).</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Resume, "SfApplicationBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class ResumeSfApplicationBackupCommand : ApplicationActionCmdletBase
+    {
+        protected override SfAction Action => BackupStateActions.Resume;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Resumes periodic backup of services whose backup was suspended.</para>
+    /// <para type="description">POST /Services/{serviceId}/$/ResumeBackup (api-version 6.2-preview). Accepts fabric:/app/svc, app/svc or app~svc and sends app~svc.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Resume, "SfServiceBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class ResumeSfServiceBackupCommand : ServiceActionCmdletBase
+    {
+        protected override SfAction Action => BackupStateActions.Resume;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Resumes periodic backup of partitions whose backup was suspended.</para>
+    /// <para type="description">POST /Partitions/{partitionId}/$/ResumeBackup (api-version 6.2-preview).</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Resume, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class ResumeSfPartitionBackupCommand : PartitionActionCmdletBase
+    {
+        protected override SfAction Action => BackupStateActions.Resume;
+    }
+}

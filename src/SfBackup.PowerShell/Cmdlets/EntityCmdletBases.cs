@@ -1,0 +1,122 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using SfBackup.Client.Operations;
+using SfBackup.Client.Transport;
+using SfBackup.PowerShell.Binding;
+
+namespace SfBackup.PowerShell.Cmdlets
+{
+    /// <summary>Cmdlets that act on one partition per pipeline item.</summary>
+    public abstract class PartitionCmdletBase : SfCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The partition: a GUID, or any object with a PartitionId or PartitionInformation.Id property (Get-SfPartition, Get-SfBackup, Microsoft's Service Fabric modules, Import-Csv rows).</para>
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PartitionInformation")]
+        [PartitionIdTransformation]
+        public Guid PartitionId { get; set; }
+
+        /// <summary>
+        /// <para type="description">Taken from pipeline objects that carry it (Get-SfPartition, Microsoft's modules): a Stateless partition is skipped with a warning instead of sending a request that must fail.</para>
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? ServiceKind { get; set; }
+
+        protected SfEntity Partition => SfEntity.Partition(PartitionId);
+
+        /// <summary>True (after a warning) when the pipeline said this partition belongs to a stateless service.</summary>
+        protected bool SkipStateless()
+        {
+            if (!string.Equals(ServiceKind, "Stateless", StringComparison.OrdinalIgnoreCase)) return false;
+            WriteWarning($"Skipped partition {PartitionId:D}: it belongs to a stateless service, which has no backups.");
+            return true;
+        }
+    }
+
+    /// <summary>What an action cmdlet does: its verb (for the operation name), its -WhatIf text, the call, its impact.</summary>
+    public sealed class SfAction
+    {
+        public SfAction(string verb, string text, Func<SfBackupClient, SfEntity, CancellationToken, Task<SfResponse>> send, bool highImpact = false, bool force = false)
+        {
+            Verb = verb;
+            Text = text;
+            Send = send;
+            HighImpact = highImpact;
+            Force = force;
+        }
+
+        public string Verb { get; }
+        public string Text { get; }
+        public Func<SfBackupClient, SfEntity, CancellationToken, Task<SfResponse>> Send { get; }
+        public bool HighImpact { get; }
+        public bool Force { get; }
+
+        /// <summary>The operation for -PassThru: by verb and level, or one named outright (Backup, Restore, SkipAutoRestore).</summary>
+        public SfOperation OperationFor(SfEntity entity, SfOperation? named) => named ?? SfOperation.For(Verb, entity.Kind);
+    }
+
+    /// <summary>Partition state changes: skip stateless, then <see cref="SfCmdlet.RunAction"/>.</summary>
+    public abstract class PartitionActionCmdletBase : PartitionCmdletBase
+    {
+        /// <summary><para type="description">Emit an SfActionResult for each accepted request, to pipe on.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected abstract SfAction Action { get; }
+
+        /// <summary>Set for partition operations outside Enable/Disable/Suspend/Resume.</summary>
+        protected virtual SfOperation? NamedOperation => null;
+
+        protected override void ProcessRecord()
+        {
+            if (!SkipStateless()) RunAction(Partition, Action, NamedOperation, PassThru);
+        }
+    }
+
+    /// <summary>Cmdlets that act on one service per pipeline item.</summary>
+    public abstract class ServiceCmdletBase : SfCmdlet
+    {
+        /// <summary><para type="description">The service: fabric:/app/svc, app/svc or app~svc; from the pipeline as a string or by the ServiceName, Name, ServiceId or Id property.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name", "ServiceId", "Id")]
+        [ValidateSfName]
+        public string ServiceName { get; set; } = "";
+    }
+
+    /// <summary>Cmdlets that act on one application per pipeline item.</summary>
+    public abstract class ApplicationCmdletBase : SfCmdlet
+    {
+        /// <summary><para type="description">The application: fabric:/app, app, or its id; from the pipeline as a string or by the ApplicationName, Name, ApplicationId or Id property.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name", "ApplicationId", "Id")]
+        [ValidateSfName]
+        public string ApplicationName { get; set; } = "";
+    }
+
+    /// <summary>Service state changes through <see cref="SfCmdlet.RunAction"/>.</summary>
+    public abstract class ServiceActionCmdletBase : ServiceCmdletBase
+    {
+        /// <summary><para type="description">Emit an SfActionResult for each accepted request, to pipe on.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected abstract SfAction Action { get; }
+
+        protected override void ProcessRecord() => RunAction(SfEntity.Service(ServiceName), Action, null, PassThru);
+    }
+
+    /// <summary>Application state changes through <see cref="SfCmdlet.RunAction"/>.</summary>
+    public abstract class ApplicationActionCmdletBase : ApplicationCmdletBase
+    {
+        /// <summary><para type="description">Emit an SfActionResult for each accepted request, to pipe on.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected abstract SfAction Action { get; }
+
+        protected override void ProcessRecord() => RunAction(SfEntity.Application(ApplicationName), Action, null, PassThru);
+    }
+}

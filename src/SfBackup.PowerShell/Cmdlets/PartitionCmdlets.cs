@@ -1,0 +1,137 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using SfBackup.Client.Models;
+using SfBackup.Client.Operations;
+using SfBackup.Client.Transport;
+
+namespace SfBackup.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Takes a backup of partitions now, to the policy's storage or to a one-off storage.</para>
+    /// <para type="description">POST /Partitions/{partitionId}/$/Backup (api-version 6.4). Follow it with Get-SfPartitionBackupProgress.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class StartSfPartitionBackupCommand : PartitionActionCmdletBase
+    {
+        /// <summary><para type="description">A storage from New-SfBackupStorage; without it the partition's backup policy decides where the backup goes.</para></summary>
+        [Parameter]
+        [ValidateNotNull]
+        public BackupStorage? Storage { get; set; }
+
+        /// <summary><para type="description">Minutes the cluster waits for the backup to finish (BackupTimeout; the cluster's default is 10).</para></summary>
+        [Parameter]
+        [ValidateRange(SfBackupClient.MinBackupTimeoutMinutes, SfBackupClient.MaxBackupTimeoutMinutes)]
+        public int BackupTimeoutMinutes { get; set; }
+
+        protected override SfOperation NamedOperation => SfOperation.BackupPartition;
+
+        protected override SfAction Action
+        {
+            get
+            {
+                var storage = Storage;
+                var minutes = MyInvocation.BoundParameters.ContainsKey(nameof(BackupTimeoutMinutes)) ? BackupTimeoutMinutes : (int?)null;
+                return new SfAction("Backup", storage == null ? "Back up now to the policy's storage" : $"Back up now to {storage}",
+                    (client, entity, token) => client.BackupPartitionAsync(entity.PartitionId, storage, minutes, token));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Restores partitions from a backup: from Get-SfBackup output on the pipeline, or -BackupId and -BackupLocation.</para>
+    /// <para type="description">POST /Partitions/{partitionId}/$/Restore (api-version 6.4). Replaces the partition's state: asks first (ConfirmImpact High). Needs the cluster's Fault Analysis Service. Follow it with Get-SfPartitionRestoreProgress.</para>
+    /// </summary>
+    [Cmdlet(VerbsData.Restore, "SfPartition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class RestoreSfPartitionCommand : PartitionActionCmdletBase
+    {
+        /// <summary><para type="description">The backup to restore (BackupId of Get-SfBackup output).</para></summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        public Guid BackupId { get; set; }
+
+        /// <summary><para type="description">Where the backup is, relative to its storage (BackupLocation of Get-SfBackup output).</para></summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string BackupLocation { get; set; } = "";
+
+        /// <summary><para type="description">The storage the backup is in, when it is not the partition policy's.</para></summary>
+        [Parameter]
+        [ValidateNotNull]
+        public BackupStorage? Storage { get; set; }
+
+        /// <summary><para type="description">Minutes the cluster waits for the restore to finish (RestoreTimeout; the cluster's default is 10).</para></summary>
+        [Parameter]
+        [ValidateRange(SfBackupClient.MinBackupTimeoutMinutes, SfBackupClient.MaxBackupTimeoutMinutes)]
+        public int RestoreTimeoutMinutes { get; set; }
+
+        protected override SfOperation NamedOperation => SfOperation.RestorePartition;
+
+        protected override SfAction Action
+        {
+            get
+            {
+                var restore = new RestorePartitionDescription { BackupId = BackupId, BackupLocation = BackupLocation, BackupStorage = Storage };
+                var minutes = MyInvocation.BoundParameters.ContainsKey(nameof(RestoreTimeoutMinutes)) ? RestoreTimeoutMinutes : (int?)null;
+                return new SfAction("Restore", $"Replace the partition's state with backup {BackupId:D} ({BackupLocation})",
+                    (client, entity, token) => client.RestorePartitionAsync(entity.PartitionId, restore, minutes, token));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Tells the cluster not to restore partitions automatically after data loss.</para>
+    /// <para type="description">POST /Partitions/{partitionId}/$/SkipAutoRestore (api-version 9.1).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Skip, "SfPartitionAutoRestore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SfActionResult))]
+    public sealed class SkipSfPartitionAutoRestoreCommand : PartitionActionCmdletBase
+    {
+        protected override SfOperation NamedOperation => SfOperation.SkipAutoRestore;
+
+        protected override SfAction Action =>
+            new SfAction("SkipAutoRestore", "Skip the automatic restore after data loss", (client, entity, token) => client.SkipAutoRestoreAsync(entity.PartitionId, token));
+    }
+
+    /// <summary>Reads one progress object per partition.</summary>
+    public abstract class PartitionProgressCmdletBase<T> : PartitionCmdletBase
+    {
+        protected abstract Task<T> Read(SfBackupClient client, Guid partitionId, CancellationToken token);
+
+        protected override void ProcessRecord()
+        {
+            if (SkipStateless()) return;
+            var partitionId = PartitionId;
+            if (TryInvoke(partitionId, Partition.ToString(), (client, token) => Read(client, partitionId, token), out var progress))
+            {
+                WriteObject(progress);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Gets the state of the latest restore of partitions.</para>
+    /// <para type="description">GET /Partitions/{partitionId}/$/GetRestoreProgress (api-version 6.2-preview).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "SfPartitionRestoreProgress")]
+    [OutputType(typeof(RestoreProgressInfo))]
+    public sealed class GetSfPartitionRestoreProgressCommand : PartitionProgressCmdletBase<RestoreProgressInfo>
+    {
+        protected override Task<RestoreProgressInfo> Read(SfBackupClient client, Guid partitionId, CancellationToken token) =>
+            client.GetPartitionRestoreProgressAsync(partitionId, token);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Gets the state of the latest backup of partitions.</para>
+    /// <para type="description">GET /Partitions/{partitionId}/$/GetBackupProgress (api-version 6.4).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "SfPartitionBackupProgress")]
+    [OutputType(typeof(BackupProgressInfo))]
+    public sealed class GetSfPartitionBackupProgressCommand : PartitionProgressCmdletBase<BackupProgressInfo>
+    {
+        protected override Task<BackupProgressInfo> Read(SfBackupClient client, Guid partitionId, CancellationToken token) =>
+            client.GetPartitionBackupProgressAsync(partitionId, token);
+    }
+}
