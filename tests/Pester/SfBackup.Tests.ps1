@@ -19,14 +19,15 @@ AfterAll {
 Describe 'Module' {
     It 'exports exactly the documented cmdlets' {
         $names = (Get-Command -Module SfBackup).Name | Sort-Object
-        $names | Should -Be @(
-            'Connect-SfCluster', 'Disconnect-SfCluster', 'Enable-SfPartitionBackup', 'Get-SfClusterConnection',
-            'Get-SfPartitionRestoreProgress', 'New-SfBackupStorage', 'Resume-SfPartitionBackup', 'Resume-SfServiceBackup',
-            'Start-SfPartitionBackup')
+        $manifest = Import-PowerShellDataFile (Join-Path $env:SFBACKUP_MODULE_FOLDER 'SfBackup.psd1')
+        $names | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        $names.Count | Should -Be 31
     }
 
     It 'offers -WhatIf and -Confirm on every cmdlet that changes the cluster' {
-        foreach ($name in 'Resume-SfPartitionBackup', 'Enable-SfPartitionBackup', 'Start-SfPartitionBackup', 'Resume-SfServiceBackup') {
+        $changing = Get-Command -Module SfBackup | Where-Object { $_.Verb -in 'Enable', 'Disable', 'Suspend', 'Resume', 'Start', 'Restore', 'Skip', 'Set', 'Remove' -or $_.Name -eq 'New-SfBackupPolicy' }
+        $changing.Count | Should -Be 18
+        foreach ($name in $changing.Name) {
             (Get-Command $name).Parameters.Keys | Should -Contain 'WhatIf'
             (Get-Command $name).Parameters.Keys | Should -Contain 'Confirm'
         }
@@ -198,5 +199,122 @@ Describe 'New-SfBackupStorage' {
         @{ Kind = 'DsmsAzureBlobStore'; Make = { New-SfBackupStorage -StorageCredentialsSourceLocation https://dsms/x -ContainerName c } }
     ) {
         (& $Make).StorageKind | Should -Be $Kind
+    }
+}
+
+Describe 'Policies' {
+    BeforeAll { Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null }
+    BeforeEach { Reset-SfTestEmulator $script:Emulator }
+
+    It 'creates a frequency-based policy from a storage object and reads it back' {
+        $storage = New-SfBackupStorage -Path '\\nas\backups'
+        New-SfBackupPolicy -Name every4h -Interval '04:00:00' -Storage $storage -MaxIncrementalBackups 5 -RetentionDuration (New-TimeSpan -Days 14) | Out-Null
+        $policy = Get-SfBackupPolicy -Name every4h
+        $policy.Schedule.Interval | Should -Be ([timespan]'04:00:00')
+        $policy.RetentionPolicy.RetentionDuration | Should -Be (New-TimeSpan -Days 14)
+        $policy.MaxIncrementalBackups | Should -Be 5
+    }
+
+    It 'creates a weekly policy with run days and times' {
+        $storage = New-SfBackupStorage -Path '\\nas\backups'
+        New-SfBackupPolicy -Name weekly -RunTime '09:00', '21:30' -RunDay Monday, Friday -Storage $storage | Out-Null
+        $schedule = (Get-SfBackupPolicy weekly).Schedule
+        $schedule.Frequency | Should -Be 'Weekly'
+        $schedule.RunDays | Should -Be @([DayOfWeek]::Monday, [DayOfWeek]::Friday)
+    }
+
+    It 'lists with wildcards without an error when nothing matches, and errors for a missing literal name' {
+        (Get-SfBackupPolicy -Name 'Daily*').Name | Should -Be 'DailyAzureBackupPolicy'
+        Get-SfBackupPolicy -Name 'Nothing*' -ErrorVariable errs | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 0
+        Get-SfBackupPolicy -Name 'Missing' -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs[0].FullyQualifiedErrorId | Should -Be 'FABRIC_E_BACKUP_POLICY_NOT_EXISTING,SfBackup.PowerShell.Cmdlets.GetSfBackupPolicyCommand'
+    }
+
+    It 'supports -First across pages' {
+        $storage = New-SfBackupStorage -Path '\\nas\backups'
+        1..5 | ForEach-Object { New-SfBackupPolicy -Name "p$_" -Interval '01:00:00' -Storage $storage | Out-Null }
+        (Get-SfBackupPolicy -First 3).Count | Should -Be 3
+        (Get-SfBackupPolicy).Count | Should -Be 7
+    }
+
+    It 'Set-SfBackupPolicy asks for -Storage when the cluster masked the secret' {
+        Set-SfBackupPolicy -Name DailyAzureBackupPolicy -MaxIncrementalBackups 7 -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'SfStorageSecretRequired,*'
+        $key = ConvertTo-SecureString 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b' -AsPlainText -Force
+        $policy = Set-SfBackupPolicy -Name DailyAzureBackupPolicy -MaxIncrementalBackups 7 -Storage (New-SfBackupStorage -ConnectionString $key -ContainerName c) -PassThru
+        $policy.MaxIncrementalBackups | Should -Be 7
+    }
+
+    It 'Remove-SfBackupPolicy declares High impact and honours -WhatIf' {
+        (Get-Command Remove-SfBackupPolicy).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+        Remove-SfBackupPolicy -Name HourlyFileShareBackupPolicy -WhatIf
+        Get-SfBackupPolicy -Name HourlyFileShareBackupPolicy | Should -Not -BeNullOrEmpty
+        Remove-SfBackupPolicy -Name HourlyFileShareBackupPolicy -Confirm:$false
+        Get-SfBackupPolicy -Name 'Hourly*' | Should -BeNullOrEmpty
+    }
+
+    It 'lists the entities a policy is enabled on' {
+        (Get-SfBackupPolicyEntity -Name DailyAzureBackupPolicy).ApplicationName | Should -Be 'fabric:/CalcApp'
+    }
+}
+
+Describe 'Discovery and whole-pipeline scenarios' {
+    BeforeAll { Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null }
+    BeforeEach { Reset-SfTestEmulator $script:Emulator }
+
+    It 'Get-SfApplication | Get-SfService | Get-SfPartition walks the cluster' {
+        $partitions = Get-SfApplication -Name 'fabric:/Inventory' | Get-SfService | Get-SfPartition
+        $partitions.PartitionId | Should -Be ($script:StockPartitions | ForEach-Object { [guid]$_ })
+    }
+
+    It 'Get-SfPartition -ServiceName fabric:/Inventory/Stock | Enable-SfPartitionBackup -BackupPolicyName enables every partition' {
+        $results = Get-SfPartition -ServiceName fabric:/Inventory/Stock | Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -PassThru
+        $results.Count | Should -Be 4
+        (Get-SfBackupPolicyEntity DailyAzureBackupPolicy | Where-Object EntityKind -eq 'Partition').Count | Should -Be 4
+    }
+
+    It 'skips stateless partitions with a warning instead of sending a request' {
+        $out = Get-SfPartition -ServiceName fabric:/CalcApp/CalcGateway |
+            Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -PassThru -WarningVariable warned -ErrorVariable errs
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 0
+        $warned.Count | Should -Be 1
+    }
+
+    It 'Get-SfBackup -PartitionId $p -Latest | Restore-SfPartition -WhatIf sends nothing' {
+        Get-SfBackup -PartitionId $script:SeedPartition -Latest | Restore-SfPartition -WhatIf
+        (Get-SfPartitionRestoreProgress -PartitionId $script:SeedPartition).RestoreState | Should -Be 'Success'
+        (Get-SfPartitionRestoreProgress -PartitionId $script:SeedPartition).RestoredLsn | Should -Be 261
+    }
+
+    It 'restores from the latest backup and reports progress' {
+        $backup = Get-SfBackup -PartitionId $script:SeedPartition -Latest
+        $backup | Restore-SfPartition -Confirm:$false -PassThru | Select-Object -ExpandProperty Operation | Should -Be 'RestorePartition'
+        (Get-SfPartitionRestoreProgress -PartitionId $script:SeedPartition).RestoreState | Should -BeIn 'Accepted', 'RestoreInProgress'
+    }
+
+    It 'suspends and resumes at application level, and shows it in the configuration' {
+        Suspend-SfApplicationBackup -ApplicationName fabric:/CalcApp
+        (Get-SfBackupConfiguration -ApplicationName fabric:/CalcApp -First 1).IsSuspended | Should -BeTrue
+        Resume-SfApplicationBackup -ApplicationName CalcApp
+        (Get-SfBackupConfiguration -ApplicationName fabric:/CalcApp -First 1).IsSuspended | Should -BeFalse
+    }
+
+    It 'Disable -CleanBackup does not prompt with -Force and deletes the backups' {
+        Disable-SfApplicationBackup -ApplicationName fabric:/CalcApp -CleanBackup -Force
+        Get-SfBackup -PartitionId $script:SeedPartition | Should -BeNullOrEmpty
+    }
+
+    It 'lists backups in a storage location' {
+        $key = ConvertTo-SecureString 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=y' -AsPlainText -Force
+        $storage = New-SfBackupStorage -ConnectionString $key -ContainerName BackupContainer
+        (Get-SfBackup -Storage $storage).Count | Should -Be 3
+        (Get-SfBackup -Storage $storage -PartitionId $script:SeedPartition -Latest).Count | Should -Be 1
+    }
+
+    It 'Start-SfPartitionBackup then Get-SfPartitionBackupProgress' {
+        Start-SfPartitionBackup -PartitionId $script:StockPartitions[0] -Storage (New-SfBackupStorage -Path '\\nas\b') -PassThru |
+            Get-SfPartitionBackupProgress | Select-Object -ExpandProperty BackupState | Should -BeIn 'Accepted', 'BackupInProgress', 'Success'
     }
 }
