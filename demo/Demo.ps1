@@ -40,5 +40,24 @@ Show-Step 'A failure does not stop the pipeline: one unknown partition, one good
     Get-SfPartitionRestoreProgress -ErrorAction SilentlyContinue -ErrorVariable failures | Format-Table | Out-Host
 $failures | ForEach-Object { Write-Host ("error {0} on {1}: {2}" -f $_.FullyQualifiedErrorId, $_.TargetObject, $_.CategoryInfo.Category) -ForegroundColor Yellow }
 
+Show-Step 'Discovery: Get-SfApplication | Get-SfService | Get-SfPartition'
+Get-SfApplication | Get-SfService | Get-SfPartition | Format-Table | Out-Host
+
+Show-Step 'Policy to restore: New-SfBackupPolicy, enable from discovery, back up, restore'
+New-SfBackupPolicy -Name every4h -Interval '04:00:00' -Storage (New-SfBackupStorage -Path '\\nas\sf-backups') -MaxIncrementalBackups 5 -RetentionDuration (New-TimeSpan -Days 14) |
+    Format-Table | Out-Host
+Get-SfPartition -ServiceName fabric:/Inventory/Stock | Enable-SfPartitionBackup -BackupPolicyName every4h -PassThru | Format-Table | Out-Host
+$stock = (Get-SfPartition -ServiceName fabric:/Inventory/Stock -First 1).PartitionId
+Start-SfPartitionBackup -PartitionId $stock
+do { Start-Sleep -Milliseconds 500; $progress = Get-SfPartitionBackupProgress -PartitionId $stock } while ($progress.BackupState -in 'Accepted', 'BackupInProgress')
+$progress | Format-Table | Out-Host
+Get-SfBackup -PartitionId $stock -Latest | Restore-SfPartition -WhatIf
+Get-SfBackup -PartitionId $stock -Latest | Restore-SfPartition -Confirm:$false -PassThru | Format-Table | Out-Host
+do { Start-Sleep -Milliseconds 500; $restore = Get-SfPartitionRestoreProgress -PartitionId $stock } while ($restore.RestoreState -in 'Accepted', 'RestoreInProgress')
+$restore | Format-Table | Out-Host
+
+Show-Step 'Stateless partitions are skipped with a warning'
+Get-SfPartition -ServiceName fabric:/CalcApp/CalcGateway | Enable-SfPartitionBackup -BackupPolicyName every4h
+
 Disconnect-SfCluster
 Write-Host "`nDone." -ForegroundColor Green

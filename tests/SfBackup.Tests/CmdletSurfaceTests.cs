@@ -390,3 +390,25 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         }
     }
 }
+
+/// <summary>The README's cmdlet reference table and the module agree.</summary>
+public sealed class ReadmeTests
+{
+    [Fact]
+    public void The_readme_reference_table_lists_exactly_the_exported_cmdlets_and_each_api_version_matches_the_catalog()
+    {
+        var readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md"));
+        var section = readme[readme.IndexOf("## Cmdlet reference", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("###", StringComparison.Ordinal)];
+        var rows = Regex.Matches(section, @"^\| `(?<cmdlet>[A-Za-z]+-Sf[A-Za-z]+)` \|(?<rest>.*)$", RegexOptions.Multiline);
+        var manifest = ManifestCmdlets(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "SfBackup.psd1")));
+
+        Assert.Equal(manifest.Order(), rows.Select(r => r.Groups["cmdlet"].Value).Order());
+        var versions = Client.Transport.SfOperation.All.Select(o => o.DocumentedApiVersion).ToHashSet();
+        foreach (Match row in rows)
+        {
+            var version = row.Groups["rest"].Value.TrimEnd().TrimEnd('|').Split('|').Last().Trim();
+            Assert.True(version.Length == 0 || versions.Contains(version), $"{row.Groups["cmdlet"].Value}: api-version '{version}' is in no operation");
+        }
+    }
+}
