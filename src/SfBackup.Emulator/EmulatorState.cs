@@ -66,46 +66,44 @@ public sealed class BackupRecord
     public required long Lsn { get; init; }
 }
 
-/// <summary>A restore as a state machine: Accepted, RestoreInProgress, then Success (or Timeout).</summary>
-public sealed class RestoreRun
+/// <summary>A restore: Accepted, RestoreInProgress, then Success (or Timeout).</summary>
+public sealed class RestoreRun : TimedRun
 {
     public required BackupRecord Source { get; init; }
-    public required DateTimeOffset StartedAt { get; init; }
-    public required DateTimeOffset AcceptedUntil { get; init; }
-    public required DateTimeOffset DoneAt { get; init; }
-    public required DateTimeOffset TimeoutAt { get; init; }
-
-    public DateTimeOffset EndsAt => DoneAt <= TimeoutAt ? DoneAt : TimeoutAt;
-    public bool IsRunning(DateTimeOffset now) => now < EndsAt;
-
-    public string State(DateTimeOffset now) =>
-        now < AcceptedUntil && now < EndsAt ? "Accepted"
-        : now < EndsAt ? "RestoreInProgress"
-        : DoneAt <= TimeoutAt ? "Success" : "Timeout";
+    protected override string InProgress => "RestoreInProgress";
 }
 
 /// <summary>
-/// A backup as a state machine over time: Accepted, then BackupInProgress, then Success — or Timeout when the
-/// requested BackupTimeout ends before the work does.
+/// Work as a state machine over time: Accepted, then in progress, then Success — or Timeout when the requested
+/// timeout ends before the work does.
 /// </summary>
-public sealed class BackupRun
+public abstract class TimedRun
 {
-    public required Guid BackupId { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset AcceptedUntil { get; init; }
     public required DateTimeOffset DoneAt { get; init; }
     public required DateTimeOffset TimeoutAt { get; init; }
-    public required string StorageKind { get; init; }
-    public required string StorageKey { get; init; }
-    public required string Location { get; init; }
+
+    /// <summary>The state's name while the work runs (BackupInProgress, RestoreInProgress).</summary>
+    protected abstract string InProgress { get; }
 
     public DateTimeOffset EndsAt => DoneAt <= TimeoutAt ? DoneAt : TimeoutAt;
     public bool IsRunning(DateTimeOffset now) => now < EndsAt;
 
     public string State(DateTimeOffset now) =>
         now < AcceptedUntil && now < EndsAt ? "Accepted"
-        : now < EndsAt ? "BackupInProgress"
+        : now < EndsAt ? InProgress
         : DoneAt <= TimeoutAt ? "Success" : "Timeout";
+}
+
+/// <summary>A backup: Accepted, BackupInProgress, then Success (or Timeout).</summary>
+public sealed class BackupRun : TimedRun
+{
+    public required Guid BackupId { get; init; }
+    public required string StorageKind { get; init; }
+    public required string StorageKey { get; init; }
+    public required string Location { get; init; }
+    protected override string InProgress => "BackupInProgress";
 }
 
 public sealed class RestoreRecord

@@ -123,7 +123,8 @@ namespace SfBackup.PowerShell
             if (!ShouldProcess(target, action)) return false;
             if (force || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
             var preference = GetVariableValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
-            if (preference == ConfirmImpact.None) return true;
+            // None: never ask. Low or Medium: ShouldProcess (declared Medium) has just asked; do not ask twice.
+            if (preference == ConfirmImpact.None || preference <= ConfirmImpact.Medium) return true;
             return ShouldContinue($"{action} on {target}? This cannot be undone.", "Confirm");
         }
 

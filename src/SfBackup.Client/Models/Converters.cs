@@ -125,53 +125,66 @@ namespace SfBackup.Client.Models
     }
 
     /// <summary>
-    /// Backup storage by StorageKind. Writes fields in the order of the reference examples and leaves out what is
-    /// not set; reads the discriminator wherever it stands in the object, in any case.
+    /// Reads a JSON object once into a document so that converters of discriminated types can look their
+    /// discriminator up wherever it stands; null stays null.
     /// </summary>
-    public sealed class BackupStorageConverter : JsonConverter<BackupStorage>
+    public abstract class ObjectConverter<T> : JsonConverter<T> where T : class
     {
-        public override BackupStorage? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public sealed override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType == JsonTokenType.Null) return null;
             using (var doc = JsonDocument.ParseValue(ref reader))
             {
-                var root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object) throw new JsonException("Expected a backup storage object.");
-                string? Get(string name) => JsonFields.Text(root, name);
-
-                var kind = Get("StorageKind") ?? "";
-                BackupStorage storage;
-                switch (kind.ToUpperInvariant())
-                {
-                    case "AZUREBLOBSTORE":
-                        storage = new AzureBlobBackupStorage(SecretText.FromPlain(Get("ConnectionString") ?? ""), Get("ContainerName") ?? "?");
-                        break;
-                    case "MANAGEDIDENTITYAZUREBLOBSTORE":
-                        Enum.TryParse<ManagedIdentityType>(Get("ManagedIdentityType") ?? "", true, out var identity);
-                        storage = new ManagedIdentityAzureBlobBackupStorage(new Uri(Get("BlobServiceUri") ?? "about:blank", UriKind.RelativeOrAbsolute), Get("ContainerName") ?? "?", identity);
-                        break;
-                    case "FILESHARE":
-                        var share = new FileShareBackupStorage(Get("Path") ?? "?")
-                        {
-                            PrimaryUserName = Get("PrimaryUserName"),
-                            SecondaryUserName = Get("SecondaryUserName"),
-                        };
-                        var primary = Get("PrimaryPassword");
-                        var secondary = Get("SecondaryPassword");
-                        if (primary != null) share.PrimaryPassword = SecretText.FromPlain(primary);
-                        if (secondary != null) share.SecondaryPassword = SecretText.FromPlain(secondary);
-                        storage = share;
-                        break;
-                    case "DSMSAZUREBLOBSTORE":
-                        storage = new DsmsAzureBlobBackupStorage(Get("StorageCredentialsSourceLocation") ?? "?", Get("ContainerName") ?? "?");
-                        break;
-                    default:
-                        storage = new UnknownBackupStorage(kind);
-                        break;
-                }
-                storage.FriendlyName = Get("FriendlyName");
-                return storage;
+                if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException($"Expected a {typeof(T).Name} object.");
+                return ReadObject(doc.RootElement);
             }
+        }
+
+        protected abstract T ReadObject(JsonElement root);
+    }
+
+    /// <summary>
+    /// Backup storage by StorageKind. Writes fields in the order of the reference examples and leaves out what is
+    /// not set; reads the discriminator wherever it stands in the object, in any case.
+    /// </summary>
+    public sealed class BackupStorageConverter : ObjectConverter<BackupStorage>
+    {
+        protected override BackupStorage ReadObject(JsonElement root)
+        {
+            string? Get(string name) => JsonFields.Text(root, name);
+
+            var kind = Get("StorageKind") ?? "";
+            BackupStorage storage;
+            switch (kind.ToUpperInvariant())
+            {
+                case "AZUREBLOBSTORE":
+                    storage = new AzureBlobBackupStorage(SecretText.FromPlain(Get("ConnectionString") ?? ""), Get("ContainerName") ?? "?");
+                    break;
+                case "MANAGEDIDENTITYAZUREBLOBSTORE":
+                    Enum.TryParse<ManagedIdentityType>(Get("ManagedIdentityType") ?? "", true, out var identity);
+                    storage = new ManagedIdentityAzureBlobBackupStorage(new Uri(Get("BlobServiceUri") ?? "about:blank", UriKind.RelativeOrAbsolute), Get("ContainerName") ?? "?", identity);
+                    break;
+                case "FILESHARE":
+                    var share = new FileShareBackupStorage(Get("Path") ?? "?")
+                    {
+                        PrimaryUserName = Get("PrimaryUserName"),
+                        SecondaryUserName = Get("SecondaryUserName"),
+                    };
+                    var primary = Get("PrimaryPassword");
+                    var secondary = Get("SecondaryPassword");
+                    if (primary != null) share.PrimaryPassword = SecretText.FromPlain(primary);
+                    if (secondary != null) share.SecondaryPassword = SecretText.FromPlain(secondary);
+                    storage = share;
+                    break;
+                case "DSMSAZUREBLOBSTORE":
+                    storage = new DsmsAzureBlobBackupStorage(Get("StorageCredentialsSourceLocation") ?? "?", Get("ContainerName") ?? "?");
+                    break;
+                default:
+                    storage = new UnknownBackupStorage(kind);
+                    break;
+            }
+            storage.FriendlyName = Get("FriendlyName");
+            return storage;
         }
 
         public override void Write(Utf8JsonWriter writer, BackupStorage value, JsonSerializerOptions options)
@@ -249,31 +262,26 @@ namespace SfBackup.Client.Models
     }
 
     /// <summary>Schedules by ScheduleKind: FrequencyBased {Interval} or TimeBased {ScheduleFrequencyType, RunDays, RunTimes}.</summary>
-    public sealed class BackupScheduleConverter : JsonConverter<BackupSchedule>
+    public sealed class BackupScheduleConverter : ObjectConverter<BackupSchedule>
     {
-        public override BackupSchedule? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        protected override BackupSchedule ReadObject(JsonElement root)
         {
-            if (reader.TokenType == JsonTokenType.Null) return null;
-            using (var doc = JsonDocument.ParseValue(ref reader))
-            {
-                var root = doc.RootElement;
-                var kind = JsonFields.Text(root, "ScheduleKind") ?? "";
-                if (kind.Equals("FrequencyBased", StringComparison.OrdinalIgnoreCase))
-                    return new FrequencyBackupSchedule(IsoDuration.Parse(JsonFields.Text(root, "Interval")));
-                if (!kind.Equals("TimeBased", StringComparison.OrdinalIgnoreCase))
-                    throw new JsonException($"ScheduleKind '{kind}' is not FrequencyBased or TimeBased.");
+            var kind = JsonFields.Text(root, "ScheduleKind") ?? "";
+            if (kind.Equals("FrequencyBased", StringComparison.OrdinalIgnoreCase))
+                return new FrequencyBackupSchedule(IsoDuration.Parse(JsonFields.Text(root, "Interval")));
+            if (!kind.Equals("TimeBased", StringComparison.OrdinalIgnoreCase))
+                throw new JsonException($"ScheduleKind '{kind}' is not FrequencyBased or TimeBased.");
 
-                Enum.TryParse<BackupScheduleFrequency>(JsonFields.Text(root, "ScheduleFrequencyType") ?? "Daily", true, out var frequency);
-                var times = new List<TimeSpan>();
-                if (JsonFields.Find(root, "RunTimes") is { ValueKind: JsonValueKind.Array } runTimes)
-                    foreach (var t in runTimes.EnumerateArray())
-                        times.Add(DateTime.Parse(t.GetString() ?? "", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).TimeOfDay);
-                var days = new List<DayOfWeek>();
-                if (JsonFields.Find(root, "RunDays") is { ValueKind: JsonValueKind.Array } runDays)
-                    foreach (var d in runDays.EnumerateArray())
-                        if (Enum.TryParse<DayOfWeek>(d.GetString(), true, out var day)) days.Add(day);
-                return new TimeBackupSchedule(frequency, times, frequency == BackupScheduleFrequency.Weekly ? days : null);
-            }
+            Enum.TryParse<BackupScheduleFrequency>(JsonFields.Text(root, "ScheduleFrequencyType") ?? "Daily", true, out var frequency);
+            var times = new List<TimeSpan>();
+            if (JsonFields.Find(root, "RunTimes") is { ValueKind: JsonValueKind.Array } runTimes)
+                foreach (var t in runTimes.EnumerateArray())
+                    times.Add(DateTime.Parse(t.GetString() ?? "", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).TimeOfDay);
+            var days = new List<DayOfWeek>();
+            if (JsonFields.Find(root, "RunDays") is { ValueKind: JsonValueKind.Array } runDays)
+                foreach (var d in runDays.EnumerateArray())
+                    if (Enum.TryParse<DayOfWeek>(d.GetString(), true, out var day)) days.Add(day);
+            return new TimeBackupSchedule(frequency, times, frequency == BackupScheduleFrequency.Weekly ? days : null);
         }
 
         public override void Write(Utf8JsonWriter writer, BackupSchedule value, JsonSerializerOptions options)
@@ -303,21 +311,16 @@ namespace SfBackup.Client.Models
     }
 
     /// <summary>Retention by RetentionPolicyType: Basic {RetentionDuration, MinimumNumberOfBackups}; others kept by name.</summary>
-    public sealed class RetentionPolicyConverter : JsonConverter<RetentionPolicy>
+    public sealed class RetentionPolicyConverter : ObjectConverter<RetentionPolicy>
     {
-        public override RetentionPolicy? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        protected override RetentionPolicy ReadObject(JsonElement root)
         {
-            if (reader.TokenType == JsonTokenType.Null) return null;
-            using (var doc = JsonDocument.ParseValue(ref reader))
-            {
-                var root = doc.RootElement;
-                var type = JsonFields.Text(root, "RetentionPolicyType") ?? "";
-                if (!type.Equals("Basic", StringComparison.OrdinalIgnoreCase)) return new UnknownRetentionPolicy(type);
-                var minimum = JsonFields.Text(root, "MinimumNumberOfBackups");
-                return new BasicRetentionPolicy(
-                    IsoDuration.Parse(JsonFields.Text(root, "RetentionDuration")),
-                    minimum is null ? 0 : int.Parse(minimum, CultureInfo.InvariantCulture));
-            }
+            var type = JsonFields.Text(root, "RetentionPolicyType") ?? "";
+            if (!type.Equals("Basic", StringComparison.OrdinalIgnoreCase)) return new UnknownRetentionPolicy(type);
+            var minimum = JsonFields.Text(root, "MinimumNumberOfBackups");
+            return new BasicRetentionPolicy(
+                IsoDuration.Parse(JsonFields.Text(root, "RetentionDuration")),
+                minimum is null ? 0 : int.Parse(minimum, CultureInfo.InvariantCulture));
         }
 
         public override void Write(Utf8JsonWriter writer, RetentionPolicy value, JsonSerializerOptions options)

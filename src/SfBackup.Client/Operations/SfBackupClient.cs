@@ -120,14 +120,9 @@ namespace SfBackup.Client.Operations
         public Task<SfResponse> BackupPartitionAsync(Guid partitionId, BackupStorage? storage = null, int? backupTimeoutMinutes = null, CancellationToken cancellationToken = default) =>
             SendAsync(BackupPartitionRequest(partitionId, storage, backupTimeoutMinutes), cancellationToken);
 
-        public async Task<BackupProgressInfo> GetPartitionBackupProgressAsync(Guid partitionId, CancellationToken cancellationToken = default)
-        {
-            var operation = SfOperation.GetPartitionBackupProgress;
-            var response = await SendAsync(new SfRequest(operation, SfEntity.Partition(partitionId).Path + "/$/GetBackupProgress"), cancellationToken).ConfigureAwait(false);
-            var info = Deserialize(response, SfJsonContext.Default.BackupProgressInfo, operation);
-            info.PartitionId = partitionId;
-            return info;
-        }
+        public Task<BackupProgressInfo> GetPartitionBackupProgressAsync(Guid partitionId, CancellationToken cancellationToken = default) =>
+            ReadPartitionAsync(SfOperation.GetPartitionBackupProgress, partitionId, "GetBackupProgress", SfJsonContext.Default.BackupProgressInfo,
+                info => info.PartitionId = partitionId, cancellationToken);
 
         public Task<SfResponse> RestorePartitionAsync(Guid partitionId, RestorePartitionDescription restore, int? restoreTimeoutMinutes = null, CancellationToken cancellationToken = default)
         {
@@ -141,14 +136,9 @@ namespace SfBackup.Client.Operations
                 .WithJsonBody(restore, SfJsonContext.Default.RestorePartitionDescription), cancellationToken);
         }
 
-        public async Task<RestoreProgressInfo> GetPartitionRestoreProgressAsync(Guid partitionId, CancellationToken cancellationToken = default)
-        {
-            var operation = SfOperation.GetPartitionRestoreProgress;
-            var response = await SendAsync(new SfRequest(operation, SfEntity.Partition(partitionId).Path + "/$/GetRestoreProgress"), cancellationToken).ConfigureAwait(false);
-            var info = Deserialize(response, SfJsonContext.Default.RestoreProgressInfo, operation);
-            info.PartitionId = partitionId;
-            return info;
-        }
+        public Task<RestoreProgressInfo> GetPartitionRestoreProgressAsync(Guid partitionId, CancellationToken cancellationToken = default) =>
+            ReadPartitionAsync(SfOperation.GetPartitionRestoreProgress, partitionId, "GetRestoreProgress", SfJsonContext.Default.RestoreProgressInfo,
+                info => info.PartitionId = partitionId, cancellationToken);
 
         public Task<SfResponse> SkipAutoRestoreAsync(Guid partitionId, CancellationToken cancellationToken = default) =>
             SendAsync(new SfRequest(SfOperation.SkipAutoRestore, SfEntity.Partition(partitionId).Path + "/$/SkipAutoRestore"), cancellationToken);
@@ -207,6 +197,16 @@ namespace SfBackup.Client.Operations
 
         public Task<SfResponse> SendAsync(SfRequest request, CancellationToken cancellationToken) =>
             _connection.GetTransport().SendAsync(request, _trace, cancellationToken);
+
+        /// <summary>GET of one object about a partition, stamped with the partition id the answer does not carry.</summary>
+        private async Task<T> ReadPartitionAsync<T>(SfOperation operation, Guid partitionId, string action, JsonTypeInfo<T> typeInfo,
+            Action<T> stamp, CancellationToken cancellationToken) where T : class
+        {
+            var response = await SendAsync(new SfRequest(operation, SfEntity.Partition(partitionId).Path + "/$/" + action), cancellationToken).ConfigureAwait(false);
+            var info = Deserialize(response, typeInfo, operation);
+            stamp(info);
+            return info;
+        }
 
         private static SfRequest EntityRequest(string action, SfEntity entity, string pathAction) =>
             new SfRequest(SfOperation.For(action, entity.Kind), entity.Path + "/$/" + pathAction);
