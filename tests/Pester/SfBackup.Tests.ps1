@@ -217,7 +217,7 @@ Describe 'Policies' {
 
     It 'creates a weekly policy with run days and times' {
         $storage = New-SfBackupStorage -Path '\\nas\backups'
-        New-SfBackupPolicy -Name weekly -RunTime '09:00', '21:30' -RunDay Monday, Friday -Storage $storage | Out-Null
+        New-SfBackupPolicy -Name weekly -RunTime '09:00', '21:30' -RunDay 'Monday', 'Friday' -Storage $storage | Out-Null
         $schedule = (Get-SfBackupPolicy weekly).Schedule
         $schedule.Frequency | Should -Be 'Weekly'
         $schedule.RunDays | Should -Be @([DayOfWeek]::Monday, [DayOfWeek]::Friday)
