@@ -188,6 +188,28 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         Assert.Equal(new[] { "Interval", "RunTime", "__AllParameterSets" }.Order(), all.Order());
     }
 
+    [Theory]
+    [InlineData("Enable-SfApplicationBackup", "BackupPolicyName", "PolicyNameCompleter")]
+    [InlineData("Enable-SfServiceBackup", "BackupPolicyName", "PolicyNameCompleter")]
+    [InlineData("Enable-SfPartitionBackup", "BackupPolicyName", "PolicyNameCompleter")]
+    [InlineData("Get-SfBackupPolicy", "Name", "PolicyNameCompleter")]
+    [InlineData("Set-SfBackupPolicy", "Name", "PolicyNameCompleter")]
+    [InlineData("Remove-SfBackupPolicy", "Name", "PolicyNameCompleter")]
+    [InlineData("Get-SfBackupPolicyEntity", "Name", "PolicyNameCompleter")]
+    [InlineData("Suspend-SfApplicationBackup", "ApplicationName", "ApplicationNameCompleter")]
+    [InlineData("Get-SfService", "ApplicationName", "ApplicationNameCompleter")]
+    [InlineData("Get-SfApplication", "Name", "ApplicationNameCompleter")]
+    public void Names_complete_from_the_cluster(string cmdlet, string parameter, string completer)
+    {
+        var attribute = Attribute(Parameters(Cmdlet(cmdlet))[parameter], Sma + "ArgumentCompleterAttribute");
+        Assert.NotNull(attribute);
+        Assert.Equal("SfBackup.PowerShell.Binding." + completer, ((Type)attribute!.ConstructorArguments[0].Value!).FullName);
+    }
+
+    [Fact]
+    public void A_new_policy_name_is_not_completed_from_existing_ones() =>
+        Assert.Null(Attribute(Parameters(Cmdlet("New-SfBackupPolicy"))["Name"], Sma + "ArgumentCompleterAttribute"));
+
     [Fact]
     public void Get_policy_names_accept_wildcards()
     {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SfBackup.PowerShell.Binding;
 using SfBackup.Client.Models;
 
 namespace SfBackup.PowerShell.Cmdlets
@@ -31,6 +32,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName")]
+        [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string BackupPolicyName { get; set; } = "";
 
         protected override SfAction Action => BackupStateActions.Enable(BackupPolicyName);
@@ -48,6 +50,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName")]
+        [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string BackupPolicyName { get; set; } = "";
 
         protected override SfAction Action => BackupStateActions.Enable(BackupPolicyName);
@@ -65,6 +68,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName")]
+        [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string BackupPolicyName { get; set; } = "";
 
         protected override SfAction Action => BackupStateActions.Enable(BackupPolicyName);

@@ -93,6 +93,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Name", "ApplicationId", "Id")]
         [ValidateSfName]
+        [ArgumentCompleter(typeof(ApplicationNameCompleter))]
         public string ApplicationName { get; set; } = "";
     }
 

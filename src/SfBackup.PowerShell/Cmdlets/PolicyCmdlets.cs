@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using SfBackup.PowerShell.Binding;
 using SfBackup.Client.Models;
 
 namespace SfBackup.PowerShell.Cmdlets
@@ -140,6 +141,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName", "BackupPolicyName")]
+        [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string Name { get; set; } = "";
 
         /// <summary><para type="description">A new storage from New-SfBackupStorage.</para></summary>
@@ -194,6 +196,7 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary><para type="description">Policy names; wildcards allowed. From the pipeline by Name or PolicyName (Get-SfBackupConfiguration output).</para></summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("PolicyName", "BackupPolicyName")]
+        [ArgumentCompleter(typeof(PolicyNameCompleter))]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
@@ -234,6 +237,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName", "BackupPolicyName")]
+        [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string Name { get; set; } = "";
 
         protected override void ProcessRecord()
@@ -256,6 +260,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName", "BackupPolicyName")]
+        [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string Name { get; set; } = "";
 
         protected override void ProcessRecord() => WritePages(Client.GetBackupPolicyEntities(Name), Name, $"Backup policy {Name}");

@@ -128,6 +128,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Position = 0)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ApplicationNameCompleter))]
         public string[]? Name { get; set; }
 
         protected override void ProcessRecord()

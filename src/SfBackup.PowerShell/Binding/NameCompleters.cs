@@ -1,0 +1,44 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Threading;
+using SfBackup.Client.Operations;
+
+namespace SfBackup.PowerShell.Binding
+{
+    /// <summary>Tab completion over the default connection; the listing and matching are SfNameSuggestions'.</summary>
+    public abstract class SfNameCompleter : IArgumentCompleter
+    {
+        private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
+
+        protected abstract System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token);
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var session = SfModuleState.DefaultSession;
+            if (session == null || session.IsDisposed) return Enumerable.Empty<CompletionResult>();
+            using (var deadline = new CancellationTokenSource(Deadline))
+            {
+                var names = Suggest(new SfBackupClient(session), wordToComplete ?? "", deadline.Token).GetAwaiter().GetResult();
+                return names.Select(n => new CompletionResult(n.IndexOfAny(new[] { ' ', '\'', '$', '`' }) >= 0 ? "'" + n.Replace("'", "''") + "'" : n,
+                    n, CompletionResultType.ParameterValue, n)).ToList();
+            }
+        }
+    }
+
+    public sealed class PolicyNameCompleter : SfNameCompleter
+    {
+        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token) =>
+            SfNameSuggestions.PolicyNamesAsync(client, typed, token);
+    }
+
+    public sealed class ApplicationNameCompleter : SfNameCompleter
+    {
+        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token) =>
+            SfNameSuggestions.ApplicationNamesAsync(client, typed, token);
+    }
+}
