@@ -34,6 +34,20 @@ Describe 'Module' {
     }
 }
 
+Describe 'Help' {
+    It 'Get-Help shows synopsis, parameter text and examples for <Name>' -ForEach @(
+        @{ Name = 'Restore-SfPartition' }
+        @{ Name = 'New-SfBackupPolicy' }
+        @{ Name = 'Connect-SfCluster' }
+    ) {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -BeLike "*$Name*["
+        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        ($help.Parameters.Parameter | Where-Object Name -ne 'Session' | Select-Object -First 1).Description | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'Connections' {
     AfterEach { Disconnect-SfCluster -ErrorAction SilentlyContinue }
 

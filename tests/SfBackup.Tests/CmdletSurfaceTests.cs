@@ -378,6 +378,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
 
         Assert.Contains("System.Text.Json.dll", files);
         Assert.Contains("SfBackup.Client.dll", files);
+        Assert.True(File.Exists(Path.Combine(TestPaths.ModuleDir, "en-US", "SfBackup.PowerShell.dll-Help.xml")));
         Assert.DoesNotContain("System.Management.Automation.dll", files);
     }
 

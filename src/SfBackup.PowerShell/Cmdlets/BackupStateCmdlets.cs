@@ -60,6 +60,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Enables periodic backup of stateful partitions with a backup policy.</para>
     /// <para type="description">POST /Partitions/{partitionId}/$/EnableBackup (api-version 6.2-preview). Overrides a policy the service or application set.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfPartition -ServiceName fabric:/Inventory/Stock | Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -PassThru</code>
+    /// <para>Enables backup on every partition of a service; stateless partitions are skipped with a warning.</para>
+    /// </example>
+    /// <example>
+    /// <code>Import-Csv .\partitions.csv | Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy</code>
+    /// <para>Takes partition ids from a CSV file with a PartitionId column.</para>
+    /// </example>
     [Cmdlet(VerbsLifecycle.Enable, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SfActionResult))]
     public sealed class EnableSfPartitionBackupCommand : PartitionActionCmdletBase
@@ -78,6 +86,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Disables periodic backup of applications; -CleanBackup also deletes their backups.</para>
     /// <para type="description">POST /Applications/{applicationId}/$/DisableBackup (api-version 6.4). Only where backup was enabled at application level. With -CleanBackup it asks first, as a High-impact change, unless -Force or -Confirm:$false.</para>
     /// </summary>
+    /// <example>
+    /// <code>Disable-SfApplicationBackup fabric:/CalcApp</code>
+    /// <para>Stops periodic backup; the backups stay.</para>
+    /// </example>
+    /// <example>
+    /// <code>Disable-SfApplicationBackup fabric:/CalcApp -CleanBackup -Force</code>
+    /// <para>Stops periodic backup and deletes the backups without asking.</para>
+    /// </example>
     [Cmdlet(VerbsLifecycle.Disable, "SfApplicationBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SfActionResult))]
     public sealed class DisableSfApplicationBackupCommand : ApplicationActionCmdletBase
@@ -135,6 +151,10 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Suspends periodic backup of applications until Resume-SfApplicationBackup.</para>
     /// <para type="description">POST /Applications/{applicationId}/$/SuspendBackup (api-version 6.4).</para>
     /// </summary>
+    /// <example>
+    /// <code>Suspend-SfApplicationBackup fabric:/CalcApp; Get-SfBackupConfiguration -ApplicationName fabric:/CalcApp</code>
+    /// <para>Pauses backup of a whole application and shows where the suspension applies.</para>
+    /// </example>
     [Cmdlet(VerbsLifecycle.Suspend, "SfApplicationBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SfActionResult))]
     public sealed class SuspendSfApplicationBackupCommand : ApplicationActionCmdletBase

@@ -9,6 +9,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Describes a backup storage location, for Start-SfPartitionBackup -Storage (and backup policies).</para>
     /// <para type="description">One parameter set per storage kind: AzureBlobStore (-ConnectionString), ManagedIdentityAzureBlobStore (-BlobServiceUri), FileShare (-Path) and DsmsAzureBlobStore (-StorageCredentialsSourceLocation). Secrets are SecureString or PSCredential and never shown.</para>
     /// </summary>
+    /// <example>
+    /// <code>$blob = New-SfBackupStorage -ConnectionString (Read-Host -AsSecureString 'Connection string') -ContainerName backups</code>
+    /// <para>An Azure blob container; the connection string stays a SecureString.</para>
+    /// </example>
+    /// <example>
+    /// <code>$share = New-SfBackupStorage -Path \\nas\sf-backups -Credential (Get-Credential)</code>
+    /// <para>A file share every node can reach, written to as the given account.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.New, "SfBackupStorage")]
     [OutputType(typeof(BackupStorage))]
     public sealed class NewSfBackupStorageCommand : PSCmdlet

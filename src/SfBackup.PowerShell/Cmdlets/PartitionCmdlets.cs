@@ -12,6 +12,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Takes a backup of partitions now, to the policy's storage or to a one-off storage.</para>
     /// <para type="description">POST /Partitions/{partitionId}/$/Backup (api-version 6.4). Follow it with Get-SfPartitionBackupProgress.</para>
     /// </summary>
+    /// <example>
+    /// <code>Start-SfPartitionBackup 1daae3f5-7fd6-42e9-b1ba-8c05f873994d -PassThru | Get-SfPartitionBackupProgress</code>
+    /// <para>Backs up now to the policy's storage and shows the progress.</para>
+    /// </example>
+    /// <example>
+    /// <code>Start-SfPartitionBackup $p -Storage (New-SfBackupStorage -Path \\nas\adhoc) -BackupTimeoutMinutes 30</code>
+    /// <para>Backs up to a one-off file share, waiting up to 30 minutes.</para>
+    /// </example>
     [Cmdlet(VerbsLifecycle.Start, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SfActionResult))]
     public sealed class StartSfPartitionBackupCommand : PartitionActionCmdletBase
@@ -44,6 +52,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Restores partitions from a backup: from Get-SfBackup output on the pipeline, or -BackupId and -BackupLocation.</para>
     /// <para type="description">POST /Partitions/{partitionId}/$/Restore (api-version 6.4). Replaces the partition's state: asks first (ConfirmImpact High). Needs the cluster's Fault Analysis Service. Follow it with Get-SfPartitionRestoreProgress.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfBackup -PartitionId $p -Latest | Restore-SfPartition -WhatIf</code>
+    /// <para>Shows what restoring the latest backup would do, without doing it.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfBackup -PartitionId $p -Latest | Restore-SfPartition -Confirm:$false; Get-SfPartitionRestoreProgress $p</code>
+    /// <para>Restores the latest backup without asking, then reads the restore's state.</para>
+    /// </example>
     [Cmdlet(VerbsData.Restore, "SfPartition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(SfActionResult))]
     public sealed class RestoreSfPartitionCommand : PartitionActionCmdletBase

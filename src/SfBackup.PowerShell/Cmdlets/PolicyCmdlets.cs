@@ -96,6 +96,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Creates a backup policy: a schedule, a storage from New-SfBackupStorage, and optional retention.</para>
     /// <para type="description">POST /BackupRestore/BackupPolicies/$/Create (api-version 6.4). Outputs the policy as sent (secrets stay SecureString).</para>
     /// </summary>
+    /// <example>
+    /// <code>New-SfBackupPolicy -Name every4h -Interval '04:00:00' -Storage $share -MaxIncrementalBackups 5 -RetentionDuration (New-TimeSpan -Days 14)</code>
+    /// <para>Every four hours to a file share, five incrementals between full backups, kept two weeks.</para>
+    /// </example>
+    /// <example>
+    /// <code>New-SfBackupPolicy -Name weekend -RunTime '02:00' -RunDay Saturday, Sunday -Storage $blob</code>
+    /// <para>At 02:00 on Saturdays and Sundays.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.New, "SfBackupPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = IntervalSet)]
     [OutputType(typeof(BackupPolicy))]
     public sealed class NewSfBackupPolicyCommand : PolicyDefinitionCmdletBase
@@ -133,6 +141,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Changes a backup policy: only what you pass changes.</para>
     /// <para type="description">GET then POST /BackupRestore/BackupPolicies/{name}/$/Update (api-version 6.4). Clusters answer policies with their storage secrets masked, so changing a policy whose storage has a secret needs -Storage again.</para>
     /// </summary>
+    /// <example>
+    /// <code>Set-SfBackupPolicy -Name every4h -Interval '02:00:00'</code>
+    /// <para>Changes only the schedule of a policy whose storage has no secret.</para>
+    /// </example>
+    /// <example>
+    /// <code>Set-SfBackupPolicy -Name DailyAzureBackupPolicy -RetentionDuration (New-TimeSpan -Days 60) -Storage $blob</code>
+    /// <para>The cluster masks storage secrets, so a policy with a connection string needs -Storage again.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Set, "SfBackupPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "KeepSchedule")]
     [OutputType(typeof(BackupPolicy))]
     public sealed class SetSfBackupPolicyCommand : PolicyDefinitionCmdletBase
@@ -189,6 +205,10 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Gets backup policies: all, or by name with wildcards.</para>
     /// <para type="description">GET /BackupRestore/BackupPolicies (paged) or /BackupRestore/BackupPolicies/{name} (api-version 6.4). A name without wildcards that does not exist is an error; a wildcard that matches nothing is not. Secrets come back masked.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfBackupPolicy -Name Daily*</code>
+    /// <para>Policies whose name starts with Daily; no error when none does.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfBackupPolicy", SupportsPaging = true)]
     [OutputType(typeof(BackupPolicy))]
     public sealed class GetSfBackupPolicyCommand : SfCmdlet

@@ -68,6 +68,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Lists backups of an application, service or partition, or found in a storage location.</para>
     /// <para type="description">GET /Applications|Services|Partitions/{id}/$/GetBackups, or POST /BackupRestore/$/GetBackups with -Storage (paged, api-version 6.4). Output pipes into Restore-SfPartition.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfBackup -ServiceName fabric:/CalcApp/CalcService -StartTime (Get-Date).AddDays(-7)</code>
+    /// <para>The last week's backups of every partition of a service.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfBackup -Storage $blob -ApplicationName fabric:/CalcApp -Latest</code>
+    /// <para>The latest backup of each CalcApp partition found in a storage location.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfBackup", SupportsPaging = true, DefaultParameterSetName = EntitySet)]
     [OutputType(typeof(BackupInfo))]
     public sealed class GetSfBackupCommand : EntityQueryCmdletBase
@@ -159,6 +167,10 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Lists the partitions of a service, with their service kind.</para>
     /// <para type="description">GET /Services/{serviceId}/$/GetPartitions (paged, api-version 6.0). Output pipes into every partition cmdlet; those skip stateless partitions with a warning.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfApplication | Get-SfService | Get-SfPartition</code>
+    /// <para>Every partition of the cluster, with its service kind.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfPartition", SupportsPaging = true)]
     [OutputType(typeof(SfPartition))]
     public sealed class GetSfPartitionCommand : ServiceCmdletBase

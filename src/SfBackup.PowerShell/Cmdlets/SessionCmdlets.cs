@@ -9,6 +9,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Connects to a cluster's HTTP gateway (or the local emulator) and makes the connection the module default.</para>
     /// <para type="description">Builds the connection every other cmdlet uses: endpoints, api-version, timeouts, retries and TLS settings. Sends nothing yet: the first cmdlet that needs the cluster does.</para>
     /// </summary>
+    /// <example>
+    /// <code>Connect-SfCluster</code>
+    /// <para>Connects to the local emulator (or a local dev cluster) at http://127.0.0.1:19080 and makes it the default.</para>
+    /// </example>
+    /// <example>
+    /// <code>$c = Connect-SfCluster -Endpoint https://gw1:19080, https://gw2:19080 -ClientCertificate (Get-Item Cert:\CurrentUser\My\&lt;thumbprint&gt;) -TimeoutSec 120 -NoDefault</code>
+    /// <para>Connects to a secure cluster with two gateways for scripts that pass -Session $c.</para>
+    /// </example>
     [Cmdlet(VerbsCommunications.Connect, "SfCluster")]
     [OutputType(typeof(SfClusterConnection))]
     public sealed class ConnectSfClusterCommand : PSCmdlet
@@ -90,6 +98,7 @@ namespace SfBackup.PowerShell.Cmdlets
 
     /// <summary>
     /// <para type="synopsis">Gets the module's current cluster connection.</para>
+    /// <para type="description">The connection Connect-SfCluster made the default, which every cmdlet uses when -Session is not given. An error when there is none.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SfClusterConnection")]
     [OutputType(typeof(SfClusterConnection))]
@@ -110,6 +119,7 @@ namespace SfBackup.PowerShell.Cmdlets
 
     /// <summary>
     /// <para type="synopsis">Closes a cluster connection (default: the module's current one) and frees its HTTP resources.</para>
+    /// <para type="description">Cmdlets that still hold the closed connection through -Session fail with SfConnectionClosed. Closing the default leaves no default until the next Connect-SfCluster.</para>
     /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "SfCluster")]
     [OutputType(typeof(void))]
