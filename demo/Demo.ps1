@@ -48,13 +48,9 @@ New-SfBackupPolicy -Name every4h -Interval '04:00:00' -Storage (New-SfBackupStor
     Format-Table | Out-Host
 Get-SfPartition -ServiceName fabric:/Inventory/Stock | Enable-SfPartitionBackup -BackupPolicyName every4h -PassThru | Format-Table | Out-Host
 $stock = (Get-SfPartition -ServiceName fabric:/Inventory/Stock -First 1).PartitionId
-Start-SfPartitionBackup -PartitionId $stock
-do { Start-Sleep -Milliseconds 500; $progress = Get-SfPartitionBackupProgress -PartitionId $stock } while ($progress.BackupState -in 'Accepted', 'BackupInProgress')
-$progress | Format-Table | Out-Host
+Start-SfPartitionBackup -PartitionId $stock -Wait | Format-Table | Out-Host
 Get-SfBackup -PartitionId $stock -Latest | Restore-SfPartition -WhatIf
-Get-SfBackup -PartitionId $stock -Latest | Restore-SfPartition -Confirm:$false -PassThru | Format-Table | Out-Host
-do { Start-Sleep -Milliseconds 500; $restore = Get-SfPartitionRestoreProgress -PartitionId $stock } while ($restore.RestoreState -in 'Accepted', 'RestoreInProgress')
-$restore | Format-Table | Out-Host
+Get-SfBackup -PartitionId $stock -Latest | Restore-SfPartition -Confirm:$false -Wait | Format-Table | Out-Host
 
 Show-Step 'Stateless partitions are skipped with a warning'
 Get-SfPartition -ServiceName fabric:/CalcApp/CalcGateway | Enable-SfPartitionBackup -BackupPolicyName every4h

@@ -19,6 +19,10 @@ namespace SfBackup.PowerShell
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly ConcurrentQueue<string> _trace = new ConcurrentQueue<string>();
+        private readonly ConcurrentQueue<ProgressRecord> _progress = new ConcurrentQueue<ProgressRecord>();
+
+        /// <summary>How long the pipeline thread waits between two looks at what a call in flight has queued.</summary>
+        private const int PumpMilliseconds = 200;
         private SfBackupClient? _client;
 
         /// <summary>
@@ -70,7 +74,11 @@ namespace SfBackup.PowerShell
             var client = Client;
             try
             {
-                result = call(client, StopToken).GetAwaiter().GetResult();
+                // Wait in slices so verbose lines and progress queued by the call in flight are written as they
+                // come, on this (the pipeline) thread.
+                var task = call(client, StopToken);
+                while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(PumpMilliseconds)) FlushTrace();
+                result = task.GetAwaiter().GetResult();
                 return true;
             }
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
@@ -104,14 +112,14 @@ namespace SfBackup.PowerShell
         /// One state change on one entity: ShouldProcess (as ConfirmImpact High when the action says so), the call,
         /// and an SfActionResult when -PassThru.
         /// </summary>
-        protected void RunAction(SfEntity entity, Cmdlets.SfAction action, SfOperation? namedOperation, bool passThru)
+        protected void RunAction(SfEntity entity, Cmdlets.SfAction action, SfOperation? namedOperation, bool passThru, Action<DateTime>? accepted = null)
         {
             var target = entity.ToString();
             if (!(action.HighImpact ? ShouldProcessHighImpact(target, action.Text, action.Force) : ShouldProcess(target, action.Text))) return;
-            if (TryInvoke(entity.Target, target, (client, token) => action.Send(client, entity, token), out var response) && passThru)
-            {
-                WriteObject(new SfActionResult(action.OperationFor(entity, namedOperation).Name, entity, response.RequestId, DateTime.UtcNow));
-            }
+            var sentUtc = DateTime.UtcNow;
+            if (!TryInvoke(entity.Target, target, (client, token) => action.Send(client, entity, token), out var response)) return;
+            if (passThru) WriteObject(new SfActionResult(action.OperationFor(entity, namedOperation).Name, entity, response.RequestId, DateTime.UtcNow));
+            accepted?.Invoke(sentUtc);
         }
 
         /// <summary>
@@ -158,10 +166,14 @@ namespace SfBackup.PowerShell
             }
         }
 
-        /// <summary>Writes what the transport traced (requests, statuses, retries) as verbose output, on the pipeline thread.</summary>
+        /// <summary>Progress from any thread; written by <see cref="FlushTrace"/> on the pipeline thread.</summary>
+        protected void QueueProgress(ProgressRecord record) => _progress.Enqueue(record);
+
+        /// <summary>Writes what calls in flight queued (requests, statuses, retries, progress), on the pipeline thread.</summary>
         protected void FlushTrace()
         {
             while (_trace.TryDequeue(out var line)) WriteVerbose(line);
+            while (_progress.TryDequeue(out var record)) WriteProgress(record);
         }
     }
 
@@ -191,6 +203,20 @@ namespace SfBackup.PowerShell
             };
             record.ErrorDetails.RecommendedAction = Advice(ex);
             return record;
+        }
+
+        /// <summary>
+        /// A backup or restore that ended in Failure or Timeout: the error id is the FailureError code the cluster
+        /// gave (else SfBackupFailure, SfRestoreTimeout, ...), the target is the partition.
+        /// </summary>
+        public static ErrorRecord RunEnded(string run, string state, string? failureCode, string? failureMessage, object target, string targetText)
+        {
+            var message = $"The {run.ToLowerInvariant()} ended in {state}{(failureCode == null ? "" : $": {failureCode}")}{(string.IsNullOrEmpty(failureMessage) ? "" : $" ({failureMessage})")}.";
+            return new ErrorRecord(new InvalidOperationException(message), failureCode ?? $"Sf{run}{state}",
+                state == "Timeout" ? ErrorCategory.OperationTimeout : ErrorCategory.InvalidResult, target)
+            {
+                ErrorDetails = new ErrorDetails($"{targetText}: {message}"),
+            };
         }
 
         private static string Advice(SfClientException ex)

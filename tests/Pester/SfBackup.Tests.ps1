@@ -327,6 +327,14 @@ Describe 'Discovery and whole-pipeline scenarios' {
         (Get-SfBackup -Storage $storage -PartitionId $script:SeedPartition -Latest).Count | Should -Be 1
     }
 
+    It 'Start-SfPartitionBackup -Wait outputs the finished backup and Restore-SfPartition -Wait the finished restore' {
+        $done = Start-SfPartitionBackup -PartitionId $script:StockPartitions[2] -Storage (New-SfBackupStorage -Path '\\nas\b') -Wait
+        $done.BackupState | Should -Be 'Success'
+        $restored = Get-SfBackup -PartitionId $script:StockPartitions[2] -Latest | Restore-SfPartition -Confirm:$false -Wait
+        $restored.RestoreState | Should -Be 'Success'
+        $restored.RestoredLsn | Should -Be $done.LsnOfLastBackupRecord
+    }
+
     It 'Start-SfPartitionBackup then Get-SfPartitionBackupProgress' {
         Start-SfPartitionBackup -PartitionId $script:StockPartitions[0] -Storage (New-SfBackupStorage -Path '\\nas\b') -PassThru |
             Get-SfPartitionBackupProgress | Select-Object -ExpandProperty BackupState | Should -BeIn 'Accepted', 'BackupInProgress', 'Success'

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using SfBackup.Client.Models;
 using SfBackup.Client.Operations;
 using SfBackup.Client.Transport;
 using SfBackup.PowerShell.Binding;
@@ -72,8 +73,40 @@ namespace SfBackup.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (!SkipStateless()) RunAction(Partition, Action, NamedOperation, PassThru);
+            if (SkipStateless()) return;
+            var partition = Partition;
+            RunAction(partition, Action, NamedOperation, PassThru, sentUtc => OnAccepted(partition, sentUtc));
         }
+
+        /// <summary>After the cluster accepted the request (for -Wait).</summary>
+        protected virtual void OnAccepted(SfEntity partition, DateTime sentUtc)
+        {
+        }
+
+        /// <summary>
+        /// Polls a backup or restore to its end, showing progress, then writes its final progress object, or an
+        /// error naming the partition when it ended in Failure or Timeout.
+        /// </summary>
+        protected void WaitForRun<T>(SfEntity partition, string run, TimeSpan limit,
+            Func<SfBackupClient, Action<T>, CancellationToken, Task<T>> wait, Func<T, string> state, Func<T, FabricErrorInfo?> failure)
+        {
+            var activityId = partition.PartitionId.GetHashCode() & 0x7fffffff;
+            var activity = $"{run} of partition {partition.PartitionId:D}";
+            var ok = TryInvoke(partition.Target, partition.ToString(),
+                (client, token) => wait(client, p => QueueProgress(new ProgressRecord(activityId, activity, state(p))), token), out var final);
+            QueueProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            FlushTrace();
+            if (!ok) return;
+            if (state(final) == "Success") WriteObject(final);
+            else WriteError(SfErrors.RunEnded(run, state(final), failure(final)?.Code, failure(final)?.Message, partition.Target, partition.ToString()));
+        }
+
+        /// <summary>The default wait limit: the cluster-side timeout (10 minutes unless set) plus one minute.</summary>
+        protected static TimeSpan WaitLimit(int? waitTimeoutSec, int? runTimeoutMinutes) =>
+            waitTimeoutSec.HasValue ? TimeSpan.FromSeconds(waitTimeoutSec.Value) : TimeSpan.FromMinutes((runTimeoutMinutes ?? 10) + 1);
+
+        /// <summary>How often -Wait asks for progress.</summary>
+        protected static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     }
 
     /// <summary>Cmdlets that act on one service per pipeline item.</summary>

@@ -21,7 +21,7 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para>Backs up to a one-off file share, waiting up to 30 minutes.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Start, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(SfActionResult))]
+    [OutputType(typeof(SfActionResult), typeof(BackupProgressInfo))]
     public sealed class StartSfPartitionBackupCommand : PartitionActionCmdletBase
     {
         /// <summary><para type="description">A storage from New-SfBackupStorage; without it the partition's backup policy decides where the backup goes.</para></summary>
@@ -34,14 +34,34 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateRange(SfBackupClient.MinBackupTimeoutMinutes, SfBackupClient.MaxBackupTimeoutMinutes)]
         public int BackupTimeoutMinutes { get; set; }
 
+        /// <summary><para type="description">Wait until the backup ends, showing its progress, and output its final BackupProgressInfo; a backup that ends in Failure or Timeout is an error naming the partition.</para></summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary><para type="description">With -Wait: give up waiting after this many seconds (default: the backup timeout plus one minute). The backup itself goes on.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 7 * 24 * 3600)]
+        public int WaitTimeoutSec { get; set; }
+
+        private int? Minutes => MyInvocation.BoundParameters.ContainsKey(nameof(BackupTimeoutMinutes)) ? BackupTimeoutMinutes : (int?)null;
+
         protected override SfOperation NamedOperation => SfOperation.BackupPartition;
+
+        protected override void OnAccepted(SfEntity partition, DateTime sentUtc)
+        {
+            if (!Wait) return;
+            var limit = WaitLimit(MyInvocation.BoundParameters.ContainsKey(nameof(WaitTimeoutSec)) ? WaitTimeoutSec : (int?)null, Minutes);
+            WaitForRun<BackupProgressInfo>(partition, "Backup", limit,
+                (client, observe, token) => SfWait.ForBackupAsync(client, partition.PartitionId, sentUtc, PollInterval, limit, observe, token),
+                p => p.BackupState.ToString(), p => p.FailureError);
+        }
 
         protected override SfAction Action
         {
             get
             {
                 var storage = Storage;
-                var minutes = MyInvocation.BoundParameters.ContainsKey(nameof(BackupTimeoutMinutes)) ? BackupTimeoutMinutes : (int?)null;
+                var minutes = Minutes;
                 return new SfAction("Backup", storage == null ? "Back up now to the policy's storage" : $"Back up now to {storage}",
                     (client, entity, token) => client.BackupPartitionAsync(entity.PartitionId, storage, minutes, token));
             }
@@ -61,7 +81,7 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para>Restores the latest backup without asking, then reads the restore's state.</para>
     /// </example>
     [Cmdlet(VerbsData.Restore, "SfPartition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    [OutputType(typeof(SfActionResult))]
+    [OutputType(typeof(SfActionResult), typeof(RestoreProgressInfo))]
     public sealed class RestoreSfPartitionCommand : PartitionActionCmdletBase
     {
         /// <summary><para type="description">The backup to restore (BackupId of Get-SfBackup output).</para></summary>
@@ -83,14 +103,34 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateRange(SfBackupClient.MinBackupTimeoutMinutes, SfBackupClient.MaxBackupTimeoutMinutes)]
         public int RestoreTimeoutMinutes { get; set; }
 
+        /// <summary><para type="description">Wait until the restore ends, showing its progress, and output its final RestoreProgressInfo; a restore that ends in Failure or Timeout is an error naming the partition.</para></summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary><para type="description">With -Wait: give up waiting after this many seconds (default: the restore timeout plus one minute). The restore itself goes on.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 7 * 24 * 3600)]
+        public int WaitTimeoutSec { get; set; }
+
+        private int? Minutes => MyInvocation.BoundParameters.ContainsKey(nameof(RestoreTimeoutMinutes)) ? RestoreTimeoutMinutes : (int?)null;
+
         protected override SfOperation NamedOperation => SfOperation.RestorePartition;
+
+        protected override void OnAccepted(SfEntity partition, DateTime sentUtc)
+        {
+            if (!Wait) return;
+            var limit = WaitLimit(MyInvocation.BoundParameters.ContainsKey(nameof(WaitTimeoutSec)) ? WaitTimeoutSec : (int?)null, Minutes);
+            WaitForRun<RestoreProgressInfo>(partition, "Restore", limit,
+                (client, observe, token) => SfWait.ForRestoreAsync(client, partition.PartitionId, sentUtc, PollInterval, limit, observe, token),
+                p => p.RestoreState.ToString(), p => p.FailureError);
+        }
 
         protected override SfAction Action
         {
             get
             {
                 var restore = new RestorePartitionDescription { BackupId = BackupId, BackupLocation = BackupLocation, BackupStorage = Storage };
-                var minutes = MyInvocation.BoundParameters.ContainsKey(nameof(RestoreTimeoutMinutes)) ? RestoreTimeoutMinutes : (int?)null;
+                var minutes = Minutes;
                 return new SfAction("Restore", $"Replace the partition's state with backup {BackupId:D} ({BackupLocation})",
                     (client, entity, token) => client.RestorePartitionAsync(entity.PartitionId, restore, minutes, token));
             }

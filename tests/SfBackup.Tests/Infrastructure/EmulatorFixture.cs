@@ -15,8 +15,13 @@ public sealed class EmulatorFixture : IAsyncLifetime
     private WebApplication? _app;
     private string[] _extraArgs = [];
 
+    private bool _realClock;
+
     /// <summary>Another emulator with extra configuration (e.g. --Emulator:BackupSeconds=120); call InitializeAsync.</summary>
     public static EmulatorFixture With(params string[] extraArgs) => new() { _extraArgs = extraArgs };
+
+    /// <summary>Another emulator on the real clock, for code that polls; keep its durations short.</summary>
+    public static EmulatorFixture OnRealClock(params string[] extraArgs) => new() { _extraArgs = extraArgs, _realClock = true };
 
     public ManualClock Clock { get; } = new();
     public Uri BaseUri { get; private set; } = null!;
@@ -25,7 +30,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:AcceptedSeconds=1", "--Emulator:BackupSeconds=4", .. _extraArgs], Clock);
+        _app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:AcceptedSeconds=1", "--Emulator:BackupSeconds=4", .. _extraArgs], _realClock ? TimeProvider.System : Clock);
         await _app.StartAsync();
         BaseUri = new Uri(_app.Urls.Single());
     }
