@@ -70,13 +70,29 @@ namespace SfBackup.PowerShell
         /// </summary>
         protected bool TryInvoke<T>(object target, string targetText, Func<SfBackupClient, CancellationToken, Task<T>> call, out T result)
         {
-            result = default!;
             var client = Client;
+            Task<T> task;
             try
             {
-                // Wait in slices so verbose lines and progress queued by the call in flight are written as they
+                task = call(client, StopToken);
+            }
+            catch (ArgumentException ex)
+            {
+                task = Task.FromException<T>(ex);
+            }
+            return TryComplete(task, target, targetText, out result);
+        }
+
+        /// <summary>
+        /// Waits for a call already started (see -ThrottleLimit) with the same error handling as <see cref="TryInvoke"/>.
+        /// </summary>
+        protected bool TryComplete<T>(Task<T> task, object target, string targetText, out T result)
+        {
+            result = default!;
+            try
+            {
+                // Wait in slices so verbose lines and progress queued by calls in flight are written as they
                 // come, on this (the pipeline) thread.
-                var task = call(client, StopToken);
                 while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(PumpMilliseconds)) FlushTrace();
                 result = task.GetAwaiter().GetResult();
                 return true;
@@ -114,10 +130,36 @@ namespace SfBackup.PowerShell
         /// </summary>
         protected void RunAction(SfEntity entity, Cmdlets.SfAction action, SfOperation? namedOperation, bool passThru, Action<DateTime>? accepted = null)
         {
-            var target = entity.ToString();
-            if (!(action.HighImpact ? ShouldProcessHighImpact(target, action.Text, action.Force) : ShouldProcess(target, action.Text))) return;
+            if (!ConfirmAction(entity, action)) return;
             var sentUtc = DateTime.UtcNow;
-            if (!TryInvoke(entity.Target, target, (client, token) => action.Send(client, entity, token), out var response)) return;
+            CompleteAction(entity, action, namedOperation, passThru, StartAction(entity, action), sentUtc, accepted);
+        }
+
+        /// <summary>ShouldProcess for an action, as ConfirmImpact High when the action says so.</summary>
+        protected bool ConfirmAction(SfEntity entity, Cmdlets.SfAction action)
+        {
+            var target = entity.ToString();
+            return action.HighImpact ? ShouldProcessHighImpact(target, action.Text, action.Force) : ShouldProcess(target, action.Text);
+        }
+
+        /// <summary>Sends an action's request without waiting for the answer.</summary>
+        protected Task<SfResponse> StartAction(SfEntity entity, Cmdlets.SfAction action)
+        {
+            try
+            {
+                return action.Send(Client, entity, StopToken);
+            }
+            catch (ArgumentException ex)
+            {
+                return Task.FromException<SfResponse>(ex);
+            }
+        }
+
+        /// <summary>Waits for an action's answer, then -PassThru and the after-accept step; failures as in TryInvoke.</summary>
+        protected void CompleteAction(SfEntity entity, Cmdlets.SfAction action, SfOperation? namedOperation, bool passThru, Task<SfResponse> sent,
+            DateTime sentUtc, Action<DateTime>? accepted)
+        {
+            if (!TryComplete(sent, entity.Target, entity.ToString(), out var response)) return;
             if (passThru) WriteObject(new SfActionResult(action.OperationFor(entity, namedOperation).Name, entity, response.RequestId, DateTime.UtcNow));
             accepted?.Invoke(sentUtc);
         }

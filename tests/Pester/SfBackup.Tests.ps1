@@ -288,6 +288,15 @@ Describe 'Discovery and whole-pipeline scenarios' {
         (Get-SfBackupPolicyEntity DailyAzureBackupPolicy | Where-Object EntityKind -eq 'Partition').Count | Should -Be 4
     }
 
+    It 'runs several requests at once with -ThrottleLimit and still answers in input order' {
+        $results = $script:StockPartitions | Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -ThrottleLimit 3 -PassThru
+        $results.PartitionId | Should -Be ($script:StockPartitions | ForEach-Object { [guid]$_ })
+        $errs = $null
+        $script:UnknownPartition, $script:StockPartitions[0] | Suspend-SfPartitionBackup -ThrottleLimit 2 -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs.Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be ([guid]$script:UnknownPartition)
+    }
+
     It 'skips stateless partitions with a warning instead of sending a request' {
         $out = Get-SfPartition -ServiceName fabric:/CalcApp/CalcGateway |
             Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -PassThru -WarningVariable warned -ErrorVariable errs

@@ -17,7 +17,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     public CmdletSurfaceTests(ModuleMetadata module) => _module = module;
 
     private const string ActionResult = "SfBackup.Client.Models.SfActionResult";
-    private static readonly string[] PartitionAction = ["PartitionId", "ServiceKind", "PassThru", "Session"];
+    private static readonly string[] PartitionAction = ["PartitionId", "ServiceKind", "PassThru", "ThrottleLimit", "Session"];
     private static readonly string[] ServiceAction = ["ServiceName", "PassThru", "Session"];
     private static readonly string[] ApplicationAction = ["ApplicationName", "PassThru", "Session"];
     private static readonly string[] EntityQuery = ["ApplicationName", "ServiceName", "PartitionId", "Session"];
@@ -157,6 +157,21 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
             var aliases = Attribute(parameters[p], Sma + "AliasAttribute")?.ConstructorArguments[0].Value as IEnumerable<CustomAttributeTypedArgument>;
             Assert.DoesNotContain(aliases?.Select(a => (string)a.Value!) ?? [], a => a is "Name" or "Id");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(PartitionCmdlets))]
+    public void Partition_state_changes_can_run_several_requests_at_once(string name)
+    {
+        var parameters = Parameters(Cmdlet(name));
+        if (!Documented[name].ShouldProcess)
+        {
+            Assert.False(parameters.ContainsKey("ThrottleLimit"));
+            return;
+        }
+        var range = Attribute(parameters["ThrottleLimit"], Sma + "ValidateRangeAttribute")!;
+        Assert.Equal(1, range.ConstructorArguments[0].Value);
+        Assert.Equal(64, range.ConstructorArguments[1].Value);
     }
 
     [Fact]

@@ -33,6 +33,9 @@ namespace SfBackup.Client.Session
             ConnectedAtUtc = DateTime.UtcNow;
         }
 
+        /// <summary>Connections one session opens to one gateway at most: the highest -ThrottleLimit.</summary>
+        public const int MaxConnectionsPerServer = 64;
+
         public Guid ConnectionId { get; } = Guid.NewGuid();
         public SfConnectionOptions Options { get; }
         public IReadOnlyList<Uri> Endpoints => Options.Endpoints;
@@ -65,6 +68,15 @@ namespace SfBackup.Client.Session
         private static HttpMessageHandler CreateHandler(SfConnectionOptions options)
         {
             var handler = new HttpClientHandler();
+            try
+            {
+                // Windows PowerShell's .NET Framework allows 2 connections per host unless told otherwise; -ThrottleLimit needs more.
+                handler.MaxConnectionsPerServer = MaxConnectionsPerServer;
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // a handler that manages its own pool
+            }
             if (options.ClientCertificate != null)
             {
                 handler.ClientCertificateOptions = ClientCertificateOption.Manual;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -66,17 +67,58 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// <para type="description">How many requests to have in flight at once for a pipeline of partitions (1..64, default 1: one after another). Output and errors still come in input order.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
         protected abstract SfAction Action { get; }
 
         /// <summary>Set for partition operations outside Enable/Disable/Suspend/Resume.</summary>
         protected virtual SfOperation? NamedOperation => null;
 
+        private sealed class InFlight
+        {
+            public InFlight(SfEntity partition, SfAction action, Task<SfResponse> sent, DateTime sentUtc)
+            {
+                Partition = partition;
+                Action = action;
+                Sent = sent;
+                SentUtc = sentUtc;
+            }
+
+            public SfEntity Partition { get; }
+            public SfAction Action { get; }
+            public Task<SfResponse> Sent { get; }
+            public DateTime SentUtc { get; }
+        }
+
+        private readonly Queue<InFlight> _inFlight = new Queue<InFlight>();
+
+        /// <summary>
+        /// ShouldProcess on the pipeline thread for each partition as it arrives; the requests of up to
+        /// -ThrottleLimit partitions then run at once, and their answers are written oldest first.
+        /// </summary>
         protected override void ProcessRecord()
         {
             if (SkipStateless()) return;
             var partition = Partition;
-            RunAction(partition, Action, NamedOperation, PassThru, sentUtc => OnAccepted(partition, sentUtc));
+            var action = Action;
+            if (!ConfirmAction(partition, action)) return;
+            while (_inFlight.Count >= ThrottleLimit) Complete(_inFlight.Dequeue());
+            _inFlight.Enqueue(new InFlight(partition, action, StartAction(partition, action), DateTime.UtcNow));
+            if (ThrottleLimit == 1) Complete(_inFlight.Dequeue());
         }
+
+        protected override void EndProcessing()
+        {
+            while (_inFlight.Count > 0) Complete(_inFlight.Dequeue());
+        }
+
+        private void Complete(InFlight call) =>
+            CompleteAction(call.Partition, call.Action, NamedOperation, PassThru, call.Sent, call.SentUtc, sentUtc => OnAccepted(call.Partition, sentUtc));
 
         /// <summary>After the cluster accepted the request (for -Wait).</summary>
         protected virtual void OnAccepted(SfEntity partition, DateTime sentUtc)
