@@ -68,19 +68,21 @@ namespace SfBackup.PowerShell
         /// error whose target is the item, and the pipeline goes on; no answer at all from any endpoint stops the
         /// command, since every further item would wait out the same retries.
         /// </summary>
-        protected bool TryInvoke<T>(object target, string targetText, Func<SfBackupClient, CancellationToken, Task<T>> call, out T result)
+        protected bool TryInvoke<T>(object target, string targetText, Func<SfBackupClient, CancellationToken, Task<T>> call, out T result) =>
+            TryComplete(Start(call), target, targetText, out result);
+
+        /// <summary>Starts a call; input it refuses before sending comes back as a faulted task, reported like any failure.</summary>
+        private Task<T> Start<T>(Func<SfBackupClient, CancellationToken, Task<T>> call)
         {
             var client = Client;
-            Task<T> task;
             try
             {
-                task = call(client, StopToken);
+                return call(client, StopToken);
             }
             catch (ArgumentException ex)
             {
-                task = Task.FromException<T>(ex);
+                return Task.FromException<T>(ex);
             }
-            return TryComplete(task, target, targetText, out result);
         }
 
         /// <summary>
@@ -143,17 +145,8 @@ namespace SfBackup.PowerShell
         }
 
         /// <summary>Sends an action's request without waiting for the answer.</summary>
-        protected Task<SfResponse> StartAction(SfEntity entity, Cmdlets.SfAction action)
-        {
-            try
-            {
-                return action.Send(Client, entity, StopToken);
-            }
-            catch (ArgumentException ex)
-            {
-                return Task.FromException<SfResponse>(ex);
-            }
-        }
+        protected Task<SfResponse> StartAction(SfEntity entity, Cmdlets.SfAction action) =>
+            Start((client, token) => action.Send(client, entity, token));
 
         /// <summary>Waits for an action's answer, then -PassThru and the after-accept step; failures as in TryInvoke.</summary>
         protected void CompleteAction(SfEntity entity, Cmdlets.SfAction action, SfOperation? namedOperation, bool passThru, Task<SfResponse> sent,
@@ -233,6 +226,7 @@ namespace SfBackup.PowerShell
                 case SfErrorKind.Unavailable: return ErrorCategory.ConnectionError;
                 case SfErrorKind.Timeout: return ErrorCategory.OperationTimeout;
                 case SfErrorKind.ConnectionFailed: return ErrorCategory.ConnectionError;
+                case SfErrorKind.ProtocolError: return ErrorCategory.ProtocolError;
                 default: return ErrorCategory.NotSpecified;
             }
         }
