@@ -215,21 +215,8 @@ namespace SfBackup.PowerShell
     /// <summary>Client failures as ErrorRecords: id = the raw FabricError code, category by code and status.</summary>
     public static class SfErrors
     {
-        public static ErrorCategory CategoryOf(SfErrorKind kind)
-        {
-            switch (kind)
-            {
-                case SfErrorKind.NotFound: return ErrorCategory.ObjectNotFound;
-                case SfErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
-                case SfErrorKind.Busy: return ErrorCategory.ResourceBusy;
-                case SfErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
-                case SfErrorKind.Unavailable: return ErrorCategory.ConnectionError;
-                case SfErrorKind.Timeout: return ErrorCategory.OperationTimeout;
-                case SfErrorKind.ConnectionFailed: return ErrorCategory.ConnectionError;
-                case SfErrorKind.ProtocolError: return ErrorCategory.ProtocolError;
-                default: return ErrorCategory.NotSpecified;
-            }
-        }
+        public static ErrorCategory CategoryOf(SfErrorKind kind) =>
+            (ErrorCategory)Enum.Parse(typeof(ErrorCategory), SfErrorCategories.NameOf(kind));
 
         public static ErrorRecord Record(SfClientException ex, object target, string targetText)
         {

@@ -225,6 +225,38 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     public void A_new_policy_name_is_not_completed_from_existing_ones() =>
         Assert.Null(Attribute(Parameters(Cmdlet("New-SfBackupPolicy"))["Name"], Sma + "ArgumentCompleterAttribute"));
 
+    [Theory]
+    [InlineData(Client.Transport.SfErrorKind.NotFound, "ObjectNotFound")]
+    [InlineData(Client.Transport.SfErrorKind.Busy, "ResourceBusy")]
+    [InlineData(Client.Transport.SfErrorKind.InvalidArgument, "InvalidArgument")]
+    [InlineData(Client.Transport.SfErrorKind.Unavailable, "ConnectionError")]
+    [InlineData(Client.Transport.SfErrorKind.Timeout, "OperationTimeout")]
+    [InlineData(Client.Transport.SfErrorKind.ConnectionFailed, "ConnectionError")]
+    [InlineData(Client.Transport.SfErrorKind.PermissionDenied, "PermissionDenied")]
+    [InlineData(Client.Transport.SfErrorKind.ProtocolError, "ProtocolError")]
+    [InlineData(Client.Transport.SfErrorKind.Unknown, "NotSpecified")]
+    public void Each_failure_kind_is_reported_under_a_real_powershell_error_category(Client.Transport.SfErrorKind kind, string category)
+    {
+        Assert.Equal(category, Client.Transport.SfErrorCategories.NameOf(kind));
+        Assert.Contains(category, ErrorCategoryNames());
+    }
+
+    [Fact]
+    public void Every_failure_kind_has_a_category()
+    {
+        var names = ErrorCategoryNames();
+        foreach (var kind in Enum.GetValues<Client.Transport.SfErrorKind>())
+            Assert.Contains(Client.Transport.SfErrorCategories.NameOf(kind), names);
+    }
+
+    private string[] ErrorCategoryNames()
+    {
+        var sma = _module.PowerShellAssembly.GetReferencedAssemblies().Single(a => a.Name == "System.Management.Automation");
+        var errorCategory = _module.PowerShellAssembly.GetType("SfBackup.PowerShell.SfCmdlet")!.BaseType!.Assembly.GetType(Sma + "ErrorCategory")!;
+        Assert.Equal(sma.Name, errorCategory.Assembly.GetName().Name);
+        return errorCategory.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).ToArray();
+    }
+
     [Fact]
     public void Get_policy_names_accept_wildcards()
     {

@@ -92,6 +92,30 @@ namespace SfBackup.Client.Transport
         public override SfErrorKind Kind => IsTimeout ? SfErrorKind.Timeout : SfErrorKind.ConnectionFailed;
     }
 
+    /// <summary>
+    /// The PowerShell ErrorCategory each kind is reported under, by name (this assembly has no PowerShell
+    /// reference): 404 → ObjectNotFound, 409 → ResourceBusy, 400 → InvalidArgument, 503 → ConnectionError,
+    /// 504 → OperationTimeout.
+    /// </summary>
+    public static class SfErrorCategories
+    {
+        public static string NameOf(SfErrorKind kind)
+        {
+            switch (kind)
+            {
+                case SfErrorKind.NotFound: return "ObjectNotFound";
+                case SfErrorKind.InvalidArgument: return "InvalidArgument";
+                case SfErrorKind.Busy: return "ResourceBusy";
+                case SfErrorKind.PermissionDenied: return "PermissionDenied";
+                case SfErrorKind.Unavailable: return "ConnectionError";
+                case SfErrorKind.Timeout: return "OperationTimeout";
+                case SfErrorKind.ConnectionFailed: return "ConnectionError";
+                case SfErrorKind.ProtocolError: return "ProtocolError";
+                default: return "NotSpecified";
+            }
+        }
+    }
+
     /// <summary>Maps a status and FabricError code to a failure kind; the code wins where it is specific.</summary>
     public static class FabricErrorClassifier
     {
