@@ -150,7 +150,8 @@ public sealed class PolicyTests : IClassFixture<EmulatorFixture>
 
         Assert.Equal("/BackupRestore/BackupPolicies/unused/$/Delete?api-version=6.4", _emulator.Journal.Snapshot()[1].RawTarget);
         Assert.DoesNotContain("unused", _emulator.State.Policies.Keys);
-        Assert.Equal("E_INVALIDARG", inUse.ErrorCode);
+        Assert.Equal(400, inUse.StatusCode);
+        Assert.Equal("FABRIC_E_BACKUP_IS_ENABLED", inUse.ErrorCode);
     }
 
     [Fact]

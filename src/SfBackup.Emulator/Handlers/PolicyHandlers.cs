@@ -38,8 +38,9 @@ public sealed partial class BackupHandlers
         lock (state.Gate)
         {
             var policy = PolicyNamed(call.EntityKey);
+            // Choice: the documented "backup is enabled" code, as backup is enabled with this policy somewhere.
             if (UsersOf(policy.Name).Any())
-                throw FabricErrorException.InvalidArgument($"Backup policy {policy.Name} is in use; disable backup where it is enabled first.");
+                throw new FabricErrorException(400, "FABRIC_E_BACKUP_IS_ENABLED", $"Backup policy {policy.Name} is in use; disable backup where it is enabled first.");
             state.Policies.Remove(policy.Name);
             return null;
         }
