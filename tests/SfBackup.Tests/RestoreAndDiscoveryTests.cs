@@ -201,7 +201,8 @@ public sealed class RestoreAndDiscoveryTests : IClassFixture<EmulatorFixture>
         Assert.Equal([Partition, Second], partitions.Select(p => p.PartitionId));
         Assert.All(partitions, p => Assert.Equal("fabric:/CalcApp/CalcService", p.ServiceName));
         Assert.All(partitions, p => Assert.True(p.IsStateful));
-        Assert.Equal("-9223372036854775808", partitions[0].PartitionInformation!.LowKey);
+        Assert.Equal(long.MinValue, partitions[0].PartitionInformation!.LowKey);
+        Assert.Equal(-1L, partitions[0].PartitionInformation!.HighKey);
     }
 
     [Fact]
@@ -246,6 +247,22 @@ public sealed class RestoreAndDiscoveryTests : IClassFixture<EmulatorFixture>
 
         Assert.Empty(all);
         Assert.Equal(1, server.RequestCount);
+    }
+
+    [Fact]
+    public async Task Partition_keys_sent_as_plain_numbers_read_the_same_as_strings()
+    {
+        await using var server = await ScriptedServer.AnswerAsync(200, "application/json", """
+            {"Items":[{"ServiceKind":"Stateful","PartitionInformation":{"ServicePartitionKind":"Int64Range","Id":"1daae3f5-7fd6-42e9-b1ba-8c05f873994d","LowKey":-9223372036854775808,"HighKey":9223372036854775807}},
+                      {"ServiceKind":"Stateful","PartitionInformation":{"ServicePartitionKind":"Named","Id":"5e4a2f31-55a6-4a0e-9a1f-6d4bb2a8c0de","Name":"east"}}]}
+            """);
+
+        var partitions = await new SfBackupClient(server.Connect()).GetPartitions("app/svc").ReadAllAsync(Ct);
+
+        Assert.Equal(long.MinValue, partitions[0].PartitionInformation!.LowKey);
+        Assert.Equal(long.MaxValue, partitions[0].PartitionInformation!.HighKey);
+        Assert.Null(partitions[1].PartitionInformation!.LowKey);
+        Assert.Equal("east", partitions[1].PartitionInformation!.Name);
     }
 
     [Fact]

@@ -29,12 +29,19 @@ namespace SfBackup.Client.Models
         Application,
     }
 
+    /// <summary>A partition's identity and key range. Int64 keys arrive as strings or numbers; both read.</summary>
     public sealed class PartitionInformation
     {
         public string? ServicePartitionKind { get; set; }
         public Guid Id { get; set; }
-        public string? LowKey { get; set; }
-        public string? HighKey { get; set; }
+
+        [JsonConverter(typeof(FlexibleInt64Converter))]
+        public long? LowKey { get; set; }
+
+        [JsonConverter(typeof(FlexibleInt64Converter))]
+        public long? HighKey { get; set; }
+
+        /// <summary>The name of a Named partition.</summary>
         public string? Name { get; set; }
     }
 
