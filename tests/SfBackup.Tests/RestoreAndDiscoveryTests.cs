@@ -316,5 +316,10 @@ public sealed class EmulatorCoverageTests : IClassFixture<EmulatorFixture>
         Assert.DoesNotContain("\"NotFound\"", body);
         Assert.DoesNotContain("api-version", body);
         Assert.True((int)answer.StatusCode is >= 200 and < 500, $"{name}: HTTP {(int)answer.StatusCode} {body}");
+        if (operation.IsPaged && operation.Method == HttpMethod.Get)
+        {
+            var page = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+            Assert.True(page.ContainsKey("Items") && page.ContainsKey("ContinuationToken"), $"{name} is paged but answered {body}");
+        }
     }
 }

@@ -192,9 +192,6 @@ namespace SfBackup.Client.Operations
 
         // ---- plumbing ----
 
-        /// <summary>The URI a request would be sent to first (for -WhatIf and verbose text).</summary>
-        public Uri DescribeUri(SfRequest request) => _connection.GetTransport().BuildUri(_connection.Endpoints[0], request);
-
         public Task<SfResponse> SendAsync(SfRequest request, CancellationToken cancellationToken) =>
             _connection.GetTransport().SendAsync(request, _trace, cancellationToken);
 
