@@ -79,21 +79,8 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary>Set for partition operations outside Enable/Disable/Suspend/Resume.</summary>
         protected virtual SfOperation? NamedOperation => null;
 
-        private sealed class InFlight
-        {
-            public InFlight(SfEntity partition, SfAction action, Task<SfResponse> sent, DateTime sentUtc)
-            {
-                Partition = partition;
-                Action = action;
-                Sent = sent;
-                SentUtc = sentUtc;
-            }
-
-            public SfEntity Partition { get; }
-            public SfAction Action { get; }
-            public Task<SfResponse> Sent { get; }
-            public DateTime SentUtc { get; }
-        }
+        /// <summary>A request sent and not yet answered.</summary>
+        private sealed record InFlight(SfEntity Partition, SfAction Action, Task<SfResponse> Sent, DateTime SentUtc);
 
         private readonly Queue<InFlight> _inFlight = new Queue<InFlight>();
 
