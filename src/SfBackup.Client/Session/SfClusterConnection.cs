@@ -82,9 +82,12 @@ namespace SfBackup.Client.Session
                 handler.ClientCertificateOptions = ClientCertificateOption.Manual;
                 handler.ClientCertificates.Add(options.ClientCertificate);
             }
-            if (options.SkipCertificateCheck)
+            if (options.SkipCertificateCheck || options.ServerCertThumbprints.Count > 0)
             {
-                handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
+                var pinned = options.ServerCertThumbprints;
+                var skip = options.SkipCertificateCheck;
+                handler.ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+                    ServerCertificatePolicy.Accept(certificate, errors, pinned, skip);
             }
             return handler;
         }

@@ -36,6 +36,9 @@ namespace SfBackup.Client.Session
 
         public bool SkipCertificateCheck { get; set; }
 
+        /// <summary>Gateway certificates to trust by thumbprint (SHA-1 or SHA-256) when the platform's check fails.</summary>
+        public IReadOnlyList<string> ServerCertThumbprints { get; set; } = Array.Empty<string>();
+
         public X509Certificate2? ClientCertificate { get; set; }
 
         public string ClientType { get; set; } = "SfBackup";
@@ -82,6 +85,7 @@ namespace SfBackup.Client.Session
                 MaxRetries = MaxRetries,
                 RetryDelay = RetryDelay < TimeSpan.Zero ? TimeSpan.Zero : RetryDelay,
                 SkipCertificateCheck = SkipCertificateCheck,
+                ServerCertThumbprints = (ServerCertThumbprints ?? Array.Empty<string>()).Select(ServerCertificatePolicy.Normalize).Distinct().ToArray(),
                 ClientCertificate = ClientCertificate,
                 ClientType = string.IsNullOrWhiteSpace(ClientType) ? "SfBackup" : ClientType,
             };

@@ -52,7 +52,13 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateNotNull]
         public X509Certificate2? ClientCertificate { get; set; }
 
-        /// <summary><para type="description">Do not check the gateway's TLS certificate (test clusters with self-signed certificates only).</para></summary>
+        /// <summary><para type="description">Trust the gateway's certificate when its thumbprint (SHA-1 or SHA-256, any case, spaces or colons allowed) is one of these, even if it is self-signed or its name does not match. Other certificates get the usual check.</para></summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [Alias("ServerCertificateThumbprint")]
+        public string[]? ServerCertThumbprint { get; set; }
+
+        /// <summary><para type="description">Do not check the gateway's TLS certificate at all (test clusters only; prefer -ServerCertThumbprint).</para></summary>
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
@@ -71,6 +77,7 @@ namespace SfBackup.PowerShell.Cmdlets
                 MaxRetries = RetryCount,
                 ClientCertificate = ClientCertificate,
                 SkipCertificateCheck = SkipCertificateCheck,
+                ServerCertThumbprints = ServerCertThumbprint ?? Array.Empty<string>(),
             };
 
             SfClusterConnection connection;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using System.Security.Cryptography.X509Certificates;
 using SfBackup.Client.Session;
 
 namespace SfBackup.Tests.Infrastructure;
@@ -21,10 +22,11 @@ public sealed class ScriptedServer : IAsyncDisposable
     public int RequestCount => Volatile.Read(ref _count);
     public List<string> Targets { get; } = [];
 
-    public static async Task<ScriptedServer> StartAsync(Func<HttpContext, int, Task> respond)
+    public static async Task<ScriptedServer> StartAsync(Func<HttpContext, int, Task> respond, X509Certificate2? httpsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (httpsCertificate is null) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.UseHttps(httpsCertificate)));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new ScriptedServer(app);
