@@ -29,7 +29,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     /// <summary>The cmdlet surface as the README documents it.</summary>
     public static readonly Dictionary<string, Surface> Documented = new()
     {
-        ["Connect-SfCluster"] = new(["Endpoint", "ApiVersion", "TimeoutSec", "RequestTimeoutSec", "RetryCount", "ClientCertificate", "ServerCertThumbprint", "SkipCertificateCheck", "NoDefault"], false, "SfBackup.Client.Session.SfClusterConnection"),
+        ["Connect-SfCluster"] = new(["Endpoint", "ApiVersion", "TimeoutSec", "RequestTimeoutSec", "RetryCount", "ClientCertificate", "AccessToken", "ServerCertThumbprint", "SkipCertificateCheck", "NoDefault"], false, "SfBackup.Client.Session.SfClusterConnection"),
         ["Get-SfClusterConnection"] = new([], false, "SfBackup.Client.Session.SfClusterConnection"),
         ["Disconnect-SfCluster"] = new(["Session"], false, "System.Void"),
         ["New-SfBackupStorage"] = new(["ConnectionString", "BlobServiceUri", "ManagedIdentityType", "StorageCredentialsSourceLocation", "ContainerName", "Path", "Credential", "SecondaryCredential", "FriendlyName"], false, "SfBackup.Client.Models.BackupStorage"),
@@ -306,6 +306,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         Assert.Matches((string)pattern.ConstructorArguments[0].Value!, "6.2-preview");
         Assert.DoesNotMatch((string)pattern.ConstructorArguments[0].Value!, "latest");
         Assert.Equal("System.Uri[]", parameters["Endpoint"].PropertyType.FullName);
+        Assert.Equal("System.Security.SecureString", parameters["AccessToken"].PropertyType.FullName);
     }
 
     [Fact]

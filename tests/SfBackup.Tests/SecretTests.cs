@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using SfBackup.Client.Models;
 using SfBackup.Client.Transport;
 using SfBackup.Tests.Infrastructure;
@@ -53,5 +54,51 @@ public sealed class SecretTests : IClassFixture<EmulatorFixture>
         using var connection = _emulator.Connect(o => o.ApiVersion = "6.4");
 
         Assert.Equal($"{_emulator.BaseUri} (api-version 6.4)", connection.ToString());
+    }
+}
+
+/// <summary>An Entra ID access token reaches the gateway as a Bearer header and goes nowhere else.</summary>
+public sealed class AccessTokenTests
+{
+    private const string Token = "eyJhbGciOiJSUzI1NiJ9.never-shown.signature";
+
+    [Fact]
+    public async Task The_token_is_sent_as_a_bearer_header_on_every_call_and_never_traced()
+    {
+        var seen = new List<string>();
+        await using var server = await ScriptedServer.StartAsync(async (context, n) =>
+        {
+            lock (seen) seen.Add(context.Request.Headers.Authorization.ToString());
+            context.Response.StatusCode = n == 1 ? 202 : 404;
+            if (n > 1) await context.Response.WriteAsync("""{"Error":{"Code":"FABRIC_E_PARTITION_NOT_FOUND","Message":"gone"}}""");
+        });
+        var trace = new List<string>();
+        var connection = server.Connect(o => o.AccessToken = Client.Models.SecretText.FromPlain(Token));
+        var client = new Client.Operations.SfBackupClient(connection, trace.Add);
+
+        await client.ResumePartitionBackupAsync(Partition, TestContext.Current.CancellationToken);
+        var ex = await Assert.ThrowsAsync<SfFabricException>(() => client.ResumePartitionBackupAsync(Partition, TestContext.Current.CancellationToken));
+
+        Assert.Equal([$"Bearer {Token}", $"Bearer {Token}"], seen);
+        Assert.All(trace, l => Assert.DoesNotContain("never-shown", l));
+        Assert.DoesNotContain("never-shown", ex.ToString());
+        Assert.DoesNotContain("never-shown", connection.ToString());
+        Assert.Equal("Bearer token", connection.Authentication);
+    }
+
+    [Fact]
+    public async Task Without_a_token_no_authorization_header_is_sent()
+    {
+        string? header = "unset";
+        await using var server = await ScriptedServer.StartAsync((context, _) =>
+        {
+            header = context.Request.Headers.ContainsKey("Authorization") ? context.Request.Headers.Authorization.ToString() : null;
+            context.Response.StatusCode = 202;
+            return Task.CompletedTask;
+        });
+
+        await new Client.Operations.SfBackupClient(server.Connect()).ResumePartitionBackupAsync(Partition, TestContext.Current.CancellationToken);
+
+        Assert.Null(header);
     }
 }

@@ -55,6 +55,10 @@ namespace SfBackup.Client.Session
         /// <summary>The api-version a call of this operation is sent with (see <see cref="SfConnectionOptions.ApiVersionFor"/>).</summary>
         public string ApiVersionFor(SfOperation operation) => Options.ApiVersionFor(operation);
 
+        /// <summary>How the connection authenticates, for display: never the secret itself.</summary>
+        public string Authentication =>
+            Options.AccessToken != null ? "Bearer token" : Options.ClientCertificate != null ? $"Certificate {Options.ClientCertificate.Thumbprint}" : "None";
+
         public override string ToString() =>
             $"{string.Join(", ", Options.Endpoints.Select(e => e.ToString()))} (api-version {ApiVersion})";
 

@@ -41,6 +41,9 @@ namespace SfBackup.Client.Session
 
         public X509Certificate2? ClientCertificate { get; set; }
 
+        /// <summary>A Microsoft Entra ID (AAD) access token, sent as "Authorization: Bearer" on every call; never shown.</summary>
+        public System.Security.SecureString? AccessToken { get; set; }
+
         public string ClientType { get; set; } = "SfBackup";
 
         public TimeSpan EffectiveRequestTimeout =>
@@ -87,6 +90,7 @@ namespace SfBackup.Client.Session
                 SkipCertificateCheck = SkipCertificateCheck,
                 ServerCertThumbprints = (ServerCertThumbprints ?? Array.Empty<string>()).Select(ServerCertificatePolicy.Normalize).Distinct().ToArray(),
                 ClientCertificate = ClientCertificate,
+                AccessToken = AccessToken,
                 ClientType = string.IsNullOrWhiteSpace(ClientType) ? "SfBackup" : ClientType,
             };
         }

@@ -77,6 +77,11 @@ namespace SfBackup.Client.Transport
                     message.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
                     message.Headers.TryAddWithoutValidation(ClientTypeHeader, _options.ClientType);
                     message.Headers.Accept.ParseAdd("application/json");
+                    if (_options.AccessToken != null)
+                    {
+                        // Turned to text per request and only into the header; the trace never shows headers.
+                        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Models.SecretText.Reveal(_options.AccessToken));
+                    }
                     if (body != null)
                     {
                         message.Content = new ByteArrayContent(body);

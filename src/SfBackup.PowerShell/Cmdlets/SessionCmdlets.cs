@@ -52,6 +52,11 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateNotNull]
         public X509Certificate2? ClientCertificate { get; set; }
 
+        /// <summary><para type="description">A Microsoft Entra ID (AAD) access token for a cluster secured with Entra ID, as a SecureString; sent as a Bearer token and never shown.</para></summary>
+        [Parameter]
+        [ValidateNotNull]
+        public System.Security.SecureString? AccessToken { get; set; }
+
         /// <summary><para type="description">Trust the gateway's certificate when its thumbprint (SHA-1 or SHA-256, any case, spaces or colons allowed) is one of these, even if it is self-signed or its name does not match. Other certificates get the usual check.</para></summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -78,6 +83,7 @@ namespace SfBackup.PowerShell.Cmdlets
                 ClientCertificate = ClientCertificate,
                 SkipCertificateCheck = SkipCertificateCheck,
                 ServerCertThumbprints = ServerCertThumbprint ?? Array.Empty<string>(),
+                AccessToken = AccessToken,
             };
 
             SfClusterConnection connection;
