@@ -21,10 +21,10 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 
+# A simple function on purpose: $args passes switches such as -c through untouched.
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
-    & dotnet @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
 function Invoke-Build {
