@@ -232,8 +232,10 @@ namespace SfBackup.Client.Operations
                 var value = response.Body.Length == 0 ? null : JsonSerializer.Deserialize(response.Body, typeInfo);
                 return value ?? throw new JsonException("The answer had no body.");
             }
-            catch (Exception ex) when (ex is JsonException || ex is ArgumentException || ex is FormatException || ex is OverflowException)
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
             {
+                // Whatever a converter throws on a shape it cannot read (JsonException, FormatException,
+                // InvalidOperationException from a token of the wrong kind, ...), the caller sees one failure type.
                 // A 2xx answer we cannot read is reported like any failed answer: with status and request id.
                 throw new SfFabricException(response.StatusCode, null, "The answer could not be read: " + ex.Message, response.RequestId, operation.Name, null);
             }
