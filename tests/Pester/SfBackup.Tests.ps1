@@ -325,6 +325,11 @@ Describe 'Discovery and whole-pipeline scenarios' {
         (Get-SfBackupConfiguration -ApplicationName fabric:/CalcApp -First 1).IsSuspended | Should -BeFalse
     }
 
+    It 'a -PassThru result of any level pipes into the entity queries' {
+        (Resume-SfServiceBackup -ServiceName fabric:/CalcApp/CalcService -PassThru | Get-SfBackupConfiguration -First 1).Kind | Should -Be 'Service'
+        (Resume-SfPartitionBackup -PartitionId $script:SeedPartition -PassThru | Get-SfBackup).Count | Should -Be 3
+    }
+
     It 'Disable -CleanBackup does not prompt with -Force and deletes the backups' {
         Disable-SfApplicationBackup -ApplicationName fabric:/CalcApp -CleanBackup -Force
         Get-SfBackup -PartitionId $script:SeedPartition | Should -BeNullOrEmpty

@@ -124,7 +124,9 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         Assert.True(Named<bool>(parameter, "ValueFromPipeline"));
         Assert.True(Named<bool>(parameter, "ValueFromPipelineByPropertyName"));
         Assert.Equal(0, Named<int>(parameter, "Position"));
-        Assert.NotNull(Attribute(property, "SfBackup.PowerShell.Binding.PartitionIdTransformationAttribute"));
+        var transformation = Attribute(property, "SfBackup.PowerShell.Binding.PartitionIdTransformationAttribute");
+        Assert.NotNull(transformation);
+        Assert.False(Named<bool>(transformation!, "AllowMissing"));
         var aliases = Attribute(property, Sma + "AliasAttribute")!.ConstructorArguments[0].Value as IEnumerable<CustomAttributeTypedArgument>;
         Assert.Contains("PartitionInformation", aliases!.Select(a => (string)a.Value!));
     }
@@ -153,6 +155,11 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
             Assert.True(Named<bool>(parameter, "ValueFromPipelineByPropertyName"));
             Assert.False(Named<bool>(parameter, "ValueFromPipeline"));
             Assert.False(Named<bool>(parameter, "Mandatory"));
+            if (p == "PartitionId")
+            {
+                // Objects whose PartitionId is null (a service's -PassThru result) must still bind: null means "not given".
+                Assert.True(Named<bool>(Attribute(parameters[p], "SfBackup.PowerShell.Binding.PartitionIdTransformationAttribute")!, "AllowMissing"));
+            }
             // Name/Id aliases would let an application's Name bind as a service name.
             var aliases = Attribute(parameters[p], Sma + "AliasAttribute")?.ConstructorArguments[0].Value as IEnumerable<CustomAttributeTypedArgument>;
             Assert.DoesNotContain(aliases?.Select(a => (string)a.Value!) ?? [], a => a is "Name" or "Id");

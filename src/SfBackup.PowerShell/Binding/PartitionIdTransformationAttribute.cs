@@ -11,9 +11,17 @@ namespace SfBackup.PowerShell.Binding
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class PartitionIdTransformationAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>
+        /// For optional -PartitionId parameters bound by property name: a null or empty value (an object whose
+        /// PartitionId is not set, such as a service's -PassThru result) means "not given" (Guid.Empty).
+        /// </summary>
+        public bool AllowMissing { get; set; }
+
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
-            if (EntityIds.TryGetPartitionId(Unwrap(inputData), ReadProperty, out var id)) return id;
+            var value = Unwrap(inputData);
+            if (AllowMissing && (value == null || (value is string text && text.Length == 0))) return Guid.Empty;
+            if (EntityIds.TryGetPartitionId(value, ReadProperty, out var id)) return id;
             throw new ArgumentTransformationMetadataException(
                 $"'{Describe(inputData)}' is not a partition: give a partition id (GUID), or an object with a PartitionId or PartitionInformation.Id property.");
         }
@@ -48,6 +56,8 @@ namespace SfBackup.PowerShell.Binding
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
             var text = PartitionIdTransformationAttribute.Unwrap(arguments)?.ToString();
+            // Null or empty is "not given": optional parameters allow it, Mandatory ones refuse it before this runs.
+            if (string.IsNullOrEmpty(text)) return;
             try
             {
                 EntityIds.ToEntityId(text ?? "");

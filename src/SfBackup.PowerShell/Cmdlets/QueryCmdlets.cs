@@ -27,7 +27,7 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary><para type="description">A partition; by property name from the pipeline (Get-SfPartition output, Microsoft's PartitionInformation objects).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("PartitionInformation")]
-        [PartitionIdTransformation]
+        [PartitionIdTransformation(AllowMissing = true)]
         public Guid PartitionId { get; set; }
 
         /// <summary>The entity the bound parameters name, most specific first; null when none is given.</summary>
