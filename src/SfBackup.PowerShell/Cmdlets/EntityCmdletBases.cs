@@ -111,6 +111,40 @@ namespace SfBackup.PowerShell.Cmdlets
         protected virtual void OnAccepted(SfEntity partition, DateTime sentUtc)
         {
         }
+    }
+
+    /// <summary>
+    /// Partition actions that start a run (a backup or a restore) that -Wait can follow to its end. Each cmdlet says
+    /// only what its run's cluster-side timeout is and how to follow it.
+    /// </summary>
+    public abstract class PartitionRunCmdletBase : PartitionActionCmdletBase
+    {
+        /// <summary><para type="description">Wait until the backup or restore ends, showing its progress, and output its final progress object (BackupProgressInfo or RestoreProgressInfo); one that ends in Failure or Timeout is an error naming the partition.</para></summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary><para type="description">With -Wait: give up waiting after this many seconds (default: the run's timeout plus one minute). The run itself goes on.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 7 * 24 * 3600)]
+        public int WaitTimeoutSec { get; set; }
+
+        /// <summary>How often -Wait asks for progress.</summary>
+        protected static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+        /// <summary>The run's cluster-side timeout in minutes when the user gave one (the cluster's default is 10).</summary>
+        protected abstract int? RunTimeoutMinutes { get; }
+
+        /// <summary>Follows the run to its end within <paramref name="limit"/>, through <see cref="WaitForRun"/>.</summary>
+        protected abstract void WaitForEnd(SfEntity partition, DateTime sentUtc, TimeSpan limit);
+
+        protected sealed override void OnAccepted(SfEntity partition, DateTime sentUtc)
+        {
+            if (!Wait) return;
+            var limit = MyInvocation.BoundParameters.ContainsKey(nameof(WaitTimeoutSec))
+                ? TimeSpan.FromSeconds(WaitTimeoutSec)
+                : TimeSpan.FromMinutes((RunTimeoutMinutes ?? 10) + 1);
+            WaitForEnd(partition, sentUtc, limit);
+        }
 
         /// <summary>
         /// Polls a backup or restore to its end, showing progress, then writes its final progress object, or an
@@ -129,13 +163,6 @@ namespace SfBackup.PowerShell.Cmdlets
             if (state(final) == "Success") WriteObject(final);
             else WriteError(SfErrors.RunEnded(run, state(final), failure(final)?.Code, failure(final)?.Message, partition.Target, partition.ToString()));
         }
-
-        /// <summary>The default wait limit: the cluster-side timeout (10 minutes unless set) plus one minute.</summary>
-        protected static TimeSpan WaitLimit(int? waitTimeoutSec, int? runTimeoutMinutes) =>
-            waitTimeoutSec.HasValue ? TimeSpan.FromSeconds(waitTimeoutSec.Value) : TimeSpan.FromMinutes((runTimeoutMinutes ?? 10) + 1);
-
-        /// <summary>How often -Wait asks for progress.</summary>
-        protected static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     }
 
     /// <summary>Cmdlets that act on one service per pipeline item.</summary>

@@ -22,7 +22,7 @@ namespace SfBackup.PowerShell.Cmdlets
     /// </example>
     [Cmdlet(VerbsLifecycle.Start, "SfPartitionBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SfActionResult), typeof(BackupProgressInfo))]
-    public sealed class StartSfPartitionBackupCommand : PartitionActionCmdletBase
+    public sealed class StartSfPartitionBackupCommand : PartitionRunCmdletBase
     {
         /// <summary><para type="description">A storage from New-SfBackupStorage; without it the partition's backup policy decides where the backup goes.</para></summary>
         [Parameter]
@@ -34,34 +34,22 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateRange(SfBackupClient.MinBackupTimeoutMinutes, SfBackupClient.MaxBackupTimeoutMinutes)]
         public int BackupTimeoutMinutes { get; set; }
 
-        /// <summary><para type="description">Wait until the backup ends, showing its progress, and output its final BackupProgressInfo; a backup that ends in Failure or Timeout is an error naming the partition.</para></summary>
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        /// <summary><para type="description">With -Wait: give up waiting after this many seconds (default: the backup timeout plus one minute). The backup itself goes on.</para></summary>
-        [Parameter]
-        [ValidateRange(1, 7 * 24 * 3600)]
-        public int WaitTimeoutSec { get; set; }
-
-        private int? Minutes => MyInvocation.BoundParameters.ContainsKey(nameof(BackupTimeoutMinutes)) ? BackupTimeoutMinutes : (int?)null;
+        protected override int? RunTimeoutMinutes =>
+            MyInvocation.BoundParameters.ContainsKey(nameof(BackupTimeoutMinutes)) ? BackupTimeoutMinutes : (int?)null;
 
         protected override SfOperation NamedOperation => SfOperation.BackupPartition;
 
-        protected override void OnAccepted(SfEntity partition, DateTime sentUtc)
-        {
-            if (!Wait) return;
-            var limit = WaitLimit(MyInvocation.BoundParameters.ContainsKey(nameof(WaitTimeoutSec)) ? WaitTimeoutSec : (int?)null, Minutes);
+        protected override void WaitForEnd(SfEntity partition, DateTime sentUtc, TimeSpan limit) =>
             WaitForRun<BackupProgressInfo>(partition, "Backup", limit,
                 (client, observe, token) => SfWait.ForBackupAsync(client, partition.PartitionId, sentUtc, PollInterval, limit, observe, token),
                 p => p.BackupState.ToString(), p => p.FailureError);
-        }
 
         protected override SfAction Action
         {
             get
             {
                 var storage = Storage;
-                var minutes = Minutes;
+                var minutes = RunTimeoutMinutes;
                 return new SfAction("Backup", storage == null ? "Back up now to the policy's storage" : $"Back up now to {storage}",
                     (client, entity, token) => client.BackupPartitionAsync(entity.PartitionId, storage, minutes, token));
             }
@@ -82,7 +70,7 @@ namespace SfBackup.PowerShell.Cmdlets
     /// </example>
     [Cmdlet(VerbsData.Restore, "SfPartition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(SfActionResult), typeof(RestoreProgressInfo))]
-    public sealed class RestoreSfPartitionCommand : PartitionActionCmdletBase
+    public sealed class RestoreSfPartitionCommand : PartitionRunCmdletBase
     {
         /// <summary><para type="description">The backup to restore (BackupId of Get-SfBackup output).</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -103,34 +91,22 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateRange(SfBackupClient.MinBackupTimeoutMinutes, SfBackupClient.MaxBackupTimeoutMinutes)]
         public int RestoreTimeoutMinutes { get; set; }
 
-        /// <summary><para type="description">Wait until the restore ends, showing its progress, and output its final RestoreProgressInfo; a restore that ends in Failure or Timeout is an error naming the partition.</para></summary>
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        /// <summary><para type="description">With -Wait: give up waiting after this many seconds (default: the restore timeout plus one minute). The restore itself goes on.</para></summary>
-        [Parameter]
-        [ValidateRange(1, 7 * 24 * 3600)]
-        public int WaitTimeoutSec { get; set; }
-
-        private int? Minutes => MyInvocation.BoundParameters.ContainsKey(nameof(RestoreTimeoutMinutes)) ? RestoreTimeoutMinutes : (int?)null;
+        protected override int? RunTimeoutMinutes =>
+            MyInvocation.BoundParameters.ContainsKey(nameof(RestoreTimeoutMinutes)) ? RestoreTimeoutMinutes : (int?)null;
 
         protected override SfOperation NamedOperation => SfOperation.RestorePartition;
 
-        protected override void OnAccepted(SfEntity partition, DateTime sentUtc)
-        {
-            if (!Wait) return;
-            var limit = WaitLimit(MyInvocation.BoundParameters.ContainsKey(nameof(WaitTimeoutSec)) ? WaitTimeoutSec : (int?)null, Minutes);
+        protected override void WaitForEnd(SfEntity partition, DateTime sentUtc, TimeSpan limit) =>
             WaitForRun<RestoreProgressInfo>(partition, "Restore", limit,
                 (client, observe, token) => SfWait.ForRestoreAsync(client, partition.PartitionId, sentUtc, PollInterval, limit, observe, token),
                 p => p.RestoreState.ToString(), p => p.FailureError);
-        }
 
         protected override SfAction Action
         {
             get
             {
                 var restore = new RestorePartitionDescription { BackupId = BackupId, BackupLocation = BackupLocation, BackupStorage = Storage };
-                var minutes = Minutes;
+                var minutes = RunTimeoutMinutes;
                 return new SfAction("Restore", $"Replace the partition's state with backup {BackupId:D} ({BackupLocation})",
                     (client, entity, token) => client.RestorePartitionAsync(entity.PartitionId, restore, minutes, token));
             }
