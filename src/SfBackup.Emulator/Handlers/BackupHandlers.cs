@@ -118,13 +118,21 @@ public sealed partial class BackupHandlers(EmulatorState state, EmulatorOptions 
         return minutes;
     }
 
-    private static DateTimeOffset? DateQuery(BrsCall call, string name)
+    private static DateTimeOffset? DateQuery(BrsCall call, string name) =>
+        call.Query.TryGetValue(name, out var raw) ? ParseDate(name, raw.ToString()) : null;
+
+    /// <summary>An optional ISO 8601 filter (from the query or a body); empty is "no filter", garbage is 400.</summary>
+    private static DateTimeOffset? ParseDate(string name, string? text)
     {
-        if (!call.Query.TryGetValue(name, out var raw) || string.IsNullOrEmpty(raw)) return null;
-        return DateTimeOffset.TryParse(raw.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+        if (string.IsNullOrEmpty(text)) return null;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
             ? value
-            : throw FabricErrorException.InvalidArgument($"{name} '{raw}' is not an ISO 8601 date-time.");
+            : throw FabricErrorException.InvalidArgument($"{name} '{text}' is not an ISO 8601 date-time.");
     }
+
+    /// <summary>Date-times as the cluster writes them: UTC, seconds, 'Z'.</summary>
+    private static string Iso(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static bool BoolQuery(BrsCall call, string name)
     {

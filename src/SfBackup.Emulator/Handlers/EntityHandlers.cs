@@ -168,7 +168,7 @@ public sealed partial class BackupHandlers
         ["BackupType"] = r.BackupType,
         ["EpochOfLastBackupRecord"] = EpochOf(r.DataLossNumber, r.ConfigurationNumber, sixTwoShape),
         ["LsnOfLastBackupRecord"] = r.Lsn.ToString(CultureInfo.InvariantCulture),
-        ["CreationTimeUtc"] = r.CreationTimeUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        ["CreationTimeUtc"] = Iso(r.CreationTimeUtc),
         ["ServiceManifestVersion"] = "1.0.0",
         ["FailureError"] = null,
     };

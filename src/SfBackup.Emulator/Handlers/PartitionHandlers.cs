@@ -52,7 +52,7 @@ public sealed partial class BackupHandlers
             var answer = new JsonObject
             {
                 ["BackupState"] = status,
-                ["TimeStampUtc"] = (status is "Success" or "Timeout" ? run.EndsAt : run.StartedAt).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["TimeStampUtc"] = Iso(status is "Success" or "Timeout" ? run.EndsAt : run.StartedAt),
             };
             if (status == "Success" && partition.Backups.FirstOrDefault(b => b.BackupId == run.BackupId) is { } record)
             {
@@ -123,7 +123,7 @@ public sealed partial class BackupHandlers
             var answer = new JsonObject
             {
                 ["RestoreState"] = restore.State,
-                ["TimeStampUtc"] = (restore.TimeStampUtc ?? DateTimeOffset.MinValue).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["TimeStampUtc"] = Iso(restore.TimeStampUtc ?? DateTimeOffset.MinValue),
             };
             if (restore.State == "Success")
             {
@@ -153,15 +153,8 @@ public sealed partial class BackupHandlers
         var body = call.RequireJsonObject();
         var storage = OptionalStorage(body, "Storage") ?? throw FabricErrorException.InvalidArgument("Storage is required.");
         var latest = Field(body, "Latest") is JsonValue l && l.TryGetValue<bool>(out var b) && b;
-        DateTimeOffset? Date(string name)
-        {
-            var text = StringField(body, name);
-            if (text.Length == 0) return null;
-            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
-                ? value : throw FabricErrorException.InvalidArgument($"{name} '{text}' is not an ISO 8601 date-time.");
-        }
-        var start = Date("StartDateTimeFilter");
-        var end = Date("EndDateTimeFilter");
+        var start = ParseDate("StartDateTimeFilter", StringField(body, "StartDateTimeFilter"));
+        var end = ParseDate("EndDateTimeFilter", StringField(body, "EndDateTimeFilter"));
         var key = EmulatorState.StorageKeyOf(storage);
 
         lock (state.Gate)
