@@ -100,7 +100,7 @@ namespace SfBackup.Client.Operations
         public SfPager<BackupInfo> GetBackupsFromStorage(GetBackupByStorageQueryDescription query, long? maxResults = null)
         {
             if (query?.Storage == null) throw new ArgumentException("A storage is required.", nameof(query));
-            if (query.Storage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", nameof(query));
+            RequireSendable(query.Storage, nameof(query));
             return Paged(() => new SfRequest(SfOperation.GetBackupsFromBackupLocation, "/BackupRestore/$/GetBackups")
                     .WithJsonBody(query, SfJsonContext.Default.GetBackupByStorageQueryDescription),
                 SfJsonContext.Default.SfPagedListBackupInfo, maxResults);
@@ -111,7 +111,7 @@ namespace SfBackup.Client.Operations
         public static SfRequest BackupPartitionRequest(Guid partitionId, BackupStorage? storage, int? backupTimeoutMinutes)
         {
             ValidateMinutes(backupTimeoutMinutes, nameof(backupTimeoutMinutes));
-            if (storage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", nameof(storage));
+            RequireSendable(storage, nameof(storage));
             return new SfRequest(SfOperation.BackupPartition, SfEntity.Partition(partitionId).Path + "/$/Backup")
                 .WithQuery("BackupTimeout", backupTimeoutMinutes?.ToString(CultureInfo.InvariantCulture))
                 .WithJsonBody(new BackupPartitionDescription { BackupStorage = storage }, SfJsonContext.Default.BackupPartitionDescription);
@@ -129,7 +129,7 @@ namespace SfBackup.Client.Operations
             if (restore == null) throw new ArgumentNullException(nameof(restore));
             if (restore.BackupId == Guid.Empty) throw new ArgumentException("A backup id is required.", nameof(restore));
             if (string.IsNullOrWhiteSpace(restore.BackupLocation)) throw new ArgumentException("A backup location is required.", nameof(restore));
-            if (restore.BackupStorage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", nameof(restore));
+            RequireSendable(restore.BackupStorage, nameof(restore));
             ValidateMinutes(restoreTimeoutMinutes, nameof(restoreTimeoutMinutes));
             return SendAsync(new SfRequest(SfOperation.RestorePartition, SfEntity.Partition(partitionId).Path + "/$/Restore")
                 .WithQuery("RestoreTimeout", restoreTimeoutMinutes?.ToString(CultureInfo.InvariantCulture))
@@ -251,6 +251,12 @@ namespace SfBackup.Client.Operations
                 throw new ArgumentOutOfRangeException(nameof(policy), policy.MaxIncrementalBackups, "MaxIncrementalBackups must be 0..255.");
             if (policy.RetentionPolicy is UnknownRetentionPolicy) throw new ArgumentException("A retention of unknown type cannot be sent.", nameof(policy));
             return policy;
+        }
+
+        /// <summary>A storage read from a cluster in a kind this version does not model cannot be written back.</summary>
+        private static void RequireSendable(BackupStorage? storage, string parameter)
+        {
+            if (storage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", parameter);
         }
 
         private static string PolicyPath(string policyName)
