@@ -1,32 +1,41 @@
 <#
 .SYNOPSIS
     Runs the Pester suite against a built SfBackup module folder. Used by `dotnet test` (PesterSuiteTests) and by
-    build.ps1 Test. Exit codes: 0 passed, 1 failed, 3 Pester 5 is not installed.
+    build.ps1 Test. Exit codes: 0 passed, 1 failed or nothing ran, 3 Pester could not be imported.
+.PARAMETER PesterModule
+    Pester.psd1 to import by path: the tools/ folder of the Pester NuGet package that `dotnet restore` downloads.
+.PARAMETER SummaryPath
+    Where to write one line "passed failed skipped total" for .ci/run.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModuleFolder,
-    [Parameter(Mandatory)] [string] $EmulatorAssembly
+    [Parameter(Mandatory)] [string] $EmulatorAssembly,
+    [Parameter(Mandatory)] [string] $PesterModule,
+    [string] $SummaryPath,
+    [string[]] $Path = @($PSScriptRoot)
 )
 
 $ErrorActionPreference = 'Stop'
-$pester = Get-Module -ListAvailable -Name Pester |
-    Where-Object { $_.Version -ge [version]'5.0' } |
-    Sort-Object Version -Descending |
-    Select-Object -First 1
-if (-not $pester) {
-    Write-Host 'Pester 5 is not installed (Install-Module Pester -MinimumVersion 5.0): the suite was not run.'
+try {
+    Import-Module $PesterModule -Force -ErrorAction Stop
+}
+catch {
+    Write-Host "Pester could not be imported from ${PesterModule}: $($_.Exception.Message)"
     exit 3
 }
-Import-Module $pester -Force
 
 $env:SFBACKUP_MODULE_FOLDER = (Resolve-Path $ModuleFolder).Path
 $env:SFBACKUP_EMULATOR = (Resolve-Path $EmulatorAssembly).Path
 
 $config = New-PesterConfiguration
-$config.Run.Path = $PSScriptRoot
+$config.Run.Path = $Path
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
-if ($result.Result -ne 'Passed') { exit 1 }
+if ($SummaryPath) {
+    '{0} {1} {2} {3}' -f $result.PassedCount, $result.FailedCount, $result.SkippedCount, $result.TotalCount |
+        Set-Content -Path $SummaryPath -Encoding ascii
+}
+if ($result.Result -ne 'Passed' -or $result.PassedCount -eq 0) { exit 1 }
 exit 0

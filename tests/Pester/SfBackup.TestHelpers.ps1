@@ -2,7 +2,7 @@
 
 function Import-SfBackupUnderTest {
     $manifest = Join-Path $env:SFBACKUP_MODULE_FOLDER 'SfBackup.psd1'
-    if (-not (Test-Path $manifest)) { throw "No built module at $manifest: run dotnet build first." }
+    if (-not (Test-Path $manifest)) { throw "No built module at ${manifest}: run dotnet build first." }
     Import-Module $manifest -Force -ErrorAction Stop
 }
 

@@ -130,7 +130,7 @@ Describe 'Partition cmdlets' {
         $progress.RestoreState | Should -Be ([SfBackup.Client.Models.RestoreState]::Success)
         $progress.RestoredLsn | Should -Be 261
         $progress.RestoredEpoch.DataLossNumber | Should -Be 131462452931584510
-        $progress.TimeStampUtc | Should -Be ([datetime]::new(2018, 1, 1, 9, 0, 55, 'Utc'))
+        $progress.TimeStampUtc | Should -Be ([datetime]::new(2018, 1, 1, 9, 0, 55, [DateTimeKind]::Utc))
     }
 }
 

@@ -14,4 +14,8 @@ public static class TestPaths
     public static string SmaReference => Path.GetFullPath(Get("SmaReference"));
     public static string PowerShellDocXml => Path.GetFullPath(Get("PowerShellDocXml"));
     public static string EmulatorAssembly => Path.GetFullPath(Get("EmulatorAssembly"));
+    public static string PesterModule => Path.GetFullPath(Get("PesterModule"));
+
+    /// <summary>Where the Pester run leaves its counts for .ci/run ("passed failed skipped total").</summary>
+    public static string PesterSummary => Path.Combine(RepoRoot, "artifacts", "test-results", "pester-summary.txt");
 }
