@@ -28,6 +28,10 @@ public static class EmulatorHost
             journal.Clear();
             return Results.NoContent();
         });
+        // What arrived, oldest first: method, path and query, status. Tests in another process (Pester) read it to
+        // prove which emulator a request reached.
+        app.MapGet("/$Emulator/Journal", (RequestJournal journal) =>
+            Results.Json(journal.Snapshot().Select(e => new { e.Method, e.RawTarget, e.Status })));
         app.MapFallback("{**path}", (HttpContext context, BrsApi api) => api.HandleAsync(context));
         return app;
     }

@@ -11,7 +11,7 @@ using SfBackup.Client.Transport;
 namespace SfBackup.PowerShell
 {
     /// <summary>
-    /// The one base class of cmdlets that talk to a cluster: resolves -Session (or the module default), cancels the
+    /// The one base class of cmdlets that talk to a cluster: resolves -Session (or the calling runspace's default), cancels the
     /// call in flight on Ctrl+C (StopProcessing), bridges async to the pipeline thread, forwards the transport's
     /// trace to -Verbose on that thread, and turns client failures into ErrorRecords.
     /// </summary>
@@ -26,7 +26,7 @@ namespace SfBackup.PowerShell
         private SfBackupClient? _client;
 
         /// <summary>
-        /// <para type="description">The connection to use, from Connect-SfCluster. Default: the module's current connection.</para>
+        /// <para type="description">The connection to use, from Connect-SfCluster. Default: the connection Connect-SfCluster last made in this runspace.</para>
         /// </summary>
         [Parameter]
         [ValidateNotNull]
@@ -51,13 +51,13 @@ namespace SfBackup.PowerShell
             if (session == null)
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("No cluster connection. Run Connect-SfCluster first (with no -Endpoint it connects to the local emulator at http://127.0.0.1:19080), or pass -Session."),
+                    new InvalidOperationException("No cluster connection in this runspace. Run Connect-SfCluster here first (with no -Endpoint it connects to the local emulator at http://127.0.0.1:19080), or pass -Session."),
                     "SfNoConnection", ErrorCategory.ConnectionError, null));
             }
             if (session!.IsDisposed)
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new ObjectDisposedException("SfClusterConnection", "This connection was closed by Disconnect-SfCluster. Run Connect-SfCluster again."),
+                    new ObjectDisposedException("SfClusterConnection", "This connection was closed, by Disconnect-SfCluster or with the runspace whose default it was. Run Connect-SfCluster again."),
                     "SfConnectionClosed", ErrorCategory.ConnectionError, session));
             }
             return session;

@@ -48,7 +48,7 @@ namespace SfBackup.Client.Session
 
         internal SfTransport GetTransport()
         {
-            if (_disposed) throw new ObjectDisposedException(nameof(SfClusterConnection), "This connection was closed by Disconnect-SfCluster.");
+            if (_disposed) throw new ObjectDisposedException(nameof(SfClusterConnection), "This connection was closed: by Disconnect-SfCluster, or with the runspace whose default it was.");
             return Transport;
         }
 

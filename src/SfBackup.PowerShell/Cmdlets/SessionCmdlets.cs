@@ -6,8 +6,8 @@ using SfBackup.Client.Session;
 namespace SfBackup.PowerShell.Cmdlets
 {
     /// <summary>
-    /// <para type="synopsis">Connects to a cluster's HTTP gateway (or the local emulator) and makes the connection the module default.</para>
-    /// <para type="description">Builds the connection every other cmdlet uses: endpoints, api-version, timeouts, retries and TLS settings. Sends nothing yet: the first cmdlet that needs the cluster does.</para>
+    /// <para type="synopsis">Connects to a cluster's HTTP gateway (or the local emulator) and makes the connection this runspace's default.</para>
+    /// <para type="description">Builds the connection every other cmdlet uses: endpoints, api-version, timeouts, retries and TLS settings. Sends nothing yet: the first cmdlet that needs the cluster does. The default belongs to the runspace: a Connect-SfCluster inside a function or script sets it for the whole runspace, while other runspaces (ForEach-Object -Parallel, Start-ThreadJob) keep their own. Closing the runspace closes its default.</para>
     /// </summary>
     /// <example>
     /// <code>Connect-SfCluster</code>
@@ -67,7 +67,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
-        /// <summary><para type="description">Return the connection without making it the module default (for scripts that talk to several clusters through -Session).</para></summary>
+        /// <summary><para type="description">Return the connection without making it this runspace's default (for scripts that talk to several clusters through -Session). Such a connection is not closed with the runspace, so it can be passed to others with $using:.</para></summary>
         [Parameter]
         public SwitchParameter NoDefault { get; set; }
 
@@ -100,18 +100,17 @@ namespace SfBackup.PowerShell.Cmdlets
             if (SkipCertificateCheck) WriteWarning("TLS certificate checks are off for this connection.");
             if (!NoDefault)
             {
-                var previous = SfModuleState.DefaultSession;
-                SfModuleState.DefaultSession = connection;
+                var previous = SfModuleState.Exchange(connection);
                 previous?.Dispose();
             }
-            WriteVerbose($"Connection {connection.ConnectionId}: {connection}{(NoDefault ? "" : " (module default)")}");
+            WriteVerbose($"Connection {connection.ConnectionId}: {connection}{(NoDefault ? "" : " (this runspace's default)")}");
             WriteObject(connection);
         }
     }
 
     /// <summary>
-    /// <para type="synopsis">Gets the module's current cluster connection.</para>
-    /// <para type="description">The connection Connect-SfCluster made the default, which every cmdlet uses when -Session is not given. An error when there is none.</para>
+    /// <para type="synopsis">Gets this runspace's default cluster connection.</para>
+    /// <para type="description">The connection Connect-SfCluster last made the default in the calling runspace, which every cmdlet there uses when -Session is not given. An error when this runspace has none, whatever other runspaces hold.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SfClusterConnection")]
     [OutputType(typeof(SfClusterConnection))]
@@ -122,7 +121,7 @@ namespace SfBackup.PowerShell.Cmdlets
             var session = SfModuleState.DefaultSession;
             if (session == null)
             {
-                WriteError(new ErrorRecord(new InvalidOperationException("No cluster connection. Run Connect-SfCluster first."),
+                WriteError(new ErrorRecord(new InvalidOperationException("No cluster connection in this runspace. Run Connect-SfCluster here first; other runspaces' connections are not shared."),
                     "SfNoConnection", ErrorCategory.ObjectNotFound, null));
                 return;
             }
@@ -131,14 +130,14 @@ namespace SfBackup.PowerShell.Cmdlets
     }
 
     /// <summary>
-    /// <para type="synopsis">Closes a cluster connection (default: the module's current one) and frees its HTTP resources.</para>
+    /// <para type="synopsis">Closes a cluster connection (default: this runspace's default) and frees its HTTP resources.</para>
     /// <para type="description">Cmdlets that still hold the closed connection through -Session fail with SfConnectionClosed. Closing the default leaves no default until the next Connect-SfCluster.</para>
     /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "SfCluster")]
     [OutputType(typeof(void))]
     public sealed class DisconnectSfClusterCommand : PSCmdlet
     {
-        /// <summary><para type="description">The connection to close. Default: the module's current connection.</para></summary>
+        /// <summary><para type="description">The connection to close. Default: this runspace's default; other runspaces' defaults are never touched.</para></summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
         [ValidateNotNull]
         public SfClusterConnection? Session { get; set; }
@@ -151,7 +150,7 @@ namespace SfBackup.PowerShell.Cmdlets
                 WriteVerbose("No connection to close.");
                 return;
             }
-            if (ReferenceEquals(session, SfModuleState.DefaultSession)) SfModuleState.DefaultSession = null;
+            if (ReferenceEquals(session, SfModuleState.DefaultSession)) SfModuleState.Exchange(null);
             session.Dispose();
             WriteVerbose($"Closed connection {session.ConnectionId}.");
         }
