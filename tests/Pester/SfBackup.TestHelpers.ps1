@@ -37,3 +37,19 @@ function Reset-SfTestEmulator {
     param($Emulator)
     Invoke-RestMethod -Method Post -Uri ($Emulator.Url.TrimEnd('/') + '/$Emulator/Reset') | Out-Null
 }
+
+function Get-SfTestJournal {
+    param($Emulator)
+    # Invoke-RestMethod writes a JSON array as one object; unroll it into one entry per request.
+    Invoke-RestMethod -Uri ($Emulator.Url.TrimEnd('/') + '/$Emulator/Journal') | ForEach-Object { $_ }
+}
+
+# A fenced powershell block of the README, found by a line it contains, as a script block to run as written.
+function Get-SfReadmeExample {
+    param([string] $Marker)
+    $readme = Get-Content (Join-Path $PSScriptRoot '../../README.md') -Raw
+    $blocks = [regex]::Matches($readme, '(?ms)^```powershell\r?\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value }
+    $found = @($blocks | Where-Object { $_.Contains($Marker) })
+    if ($found.Count -ne 1) { throw "Expected one README example containing '$Marker', found $($found.Count)." }
+    [scriptblock]::Create($found[0])
+}
