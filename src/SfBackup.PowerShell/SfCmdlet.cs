@@ -47,7 +47,7 @@ namespace SfBackup.PowerShell
 
         protected SfClusterConnection ResolveSession()
         {
-            var session = Session ?? SfModuleState.DefaultSession;
+            var session = Session ?? SfModuleState.Get(SessionState);
             if (session == null)
             {
                 ThrowTerminatingError(new ErrorRecord(

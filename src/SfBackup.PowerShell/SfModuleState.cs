@@ -17,12 +17,19 @@ namespace SfBackup.PowerShell
     /// must never send its requests to another's. A runspace that never connected has no default.
     /// </summary>
     /// <remarks>
-    /// The runspace is the one running the calling pipeline (<see cref="Runspace.DefaultRunspace"/> on the pipeline
-    /// thread). Entries live in a ConditionalWeakTable, so a runspace that is dropped without being closed does not
-    /// keep its entry alive; one that closes disposes its default (and with it the HttpClient) at once.
+    /// <para>The runspace is the one running the calling pipeline (<see cref="Runspace.DefaultRunspace"/> on the
+    /// pipeline thread). Entries live in a ConditionalWeakTable, so a runspace dropped without being closed does not
+    /// keep its entry alive; one that closes disposes its default (and with it the HttpClient) at once.</para>
+    /// <para>A runspace can also be reused with its state reset: ForEach-Object -Parallel does that between
+    /// iterations, clearing every global variable. The default must not survive into the next iteration, which may be
+    /// meant for another cluster. So Connect-SfCluster also writes the connection's id into the global variable
+    /// <see cref="StampVariable"/>; a default whose stamp is gone (or changed) is treated as closed.</para>
     /// </remarks>
     public static class SfModuleState
     {
+        /// <summary>The global variable that carries the default's ConnectionId while the runspace's state lives.</summary>
+        public const string StampVariable = "SfBackupDefaultConnectionId";
+
         private sealed class Slot
         {
             public SfClusterConnection? Connection;
@@ -31,34 +38,56 @@ namespace SfBackup.PowerShell
         private static readonly ConditionalWeakTable<Runspace, Slot> Slots = new ConditionalWeakTable<Runspace, Slot>();
         private static int _tracked;
 
-        /// <summary>The calling runspace's default, or null when it has none (or no runspace is running this thread).</summary>
-        public static SfClusterConnection? DefaultSession => Get(Runspace.DefaultRunspace);
-
         /// <summary>How many runspaces hold a default right now (released when each closes).</summary>
         public static int RunspacesWithDefault => Volatile.Read(ref _tracked);
 
-        public static SfClusterConnection? Get(Runspace? runspace)
+        /// <summary>
+        /// The calling runspace's default, or null when it has none, when no runspace runs this thread, or when the
+        /// runspace's state was reset since Connect-SfCluster (then the old default is closed here). Without
+        /// <paramref name="state"/> (argument completers have none) the reset is not checked.
+        /// </summary>
+        public static SfClusterConnection? Get(SessionState? state)
         {
+            var runspace = Runspace.DefaultRunspace;
             if (runspace == null || !Slots.TryGetValue(runspace, out var slot)) return null;
-            lock (slot) return slot.Connection;
+            SfClusterConnection? stale;
+            lock (slot)
+            {
+                var current = slot.Connection;
+                if (current == null || state == null || IsStamped(state, current)) return current;
+                slot.Connection = null;
+                stale = current;
+            }
+            Interlocked.Decrement(ref _tracked);
+            stale.Dispose();
+            return null;
         }
 
         /// <summary>
         /// Makes <paramref name="connection"/> the calling runspace's default (null clears it) and returns the previous
-        /// one, which the caller disposes when it is not the same object.
+        /// one, which the caller disposes when it is not the same object. The stamp is written through
+        /// <paramref name="state"/> when there is one.
         /// </summary>
-        public static SfClusterConnection? Exchange(SfClusterConnection? connection)
+        public static SfClusterConnection? Exchange(SessionState? state, SfClusterConnection? connection)
         {
             var runspace = Runspace.DefaultRunspace ?? throw new InvalidOperationException("No runspace is running on this thread.");
             var slot = Slots.GetValue(runspace, Track);
+            SfClusterConnection? previous;
             lock (slot)
             {
-                var previous = slot.Connection;
+                previous = slot.Connection;
                 if (previous == null && connection != null) Interlocked.Increment(ref _tracked);
                 if (previous != null && connection == null) Interlocked.Decrement(ref _tracked);
                 slot.Connection = connection;
-                return previous;
             }
+            state?.PSVariable.Set("global:" + StampVariable, connection?.ConnectionId);
+            return previous;
+        }
+
+        private static bool IsStamped(SessionState state, SfClusterConnection connection)
+        {
+            var stamp = state.PSVariable.GetValue("global:" + StampVariable);
+            return (stamp is PSObject wrapped ? wrapped.BaseObject : stamp) is Guid id && id == connection.ConnectionId;
         }
 
         private static Slot Track(Runspace runspace)
@@ -105,7 +134,7 @@ namespace SfBackup.PowerShell
             if (_hooked) AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
             _hooked = false;
             // Removing the module from this runspace closes this runspace's default, and no other.
-            SfModuleState.Exchange(null)?.Dispose();
+            SfModuleState.Exchange(psModuleInfo.SessionState, null)?.Dispose();
         }
 
         private static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)

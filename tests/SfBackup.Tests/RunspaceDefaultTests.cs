@@ -144,6 +144,40 @@ public sealed class RunspaceDefaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_reused_parallel_runspace_does_not_carry_the_default_into_the_next_iteration()
+    {
+        using var host = ModuleEngine.Open();
+        // -ThrottleLimit 1: every iteration runs in the same reused runspace, whose state PowerShell resets in between.
+        var outcome = ModuleEngine.Run(host, """
+            param($Manifest, $A, $B, $P)
+            'a', 'none', 'b' | ForEach-Object -ThrottleLimit 1 -Parallel {
+                $name = $_
+                Import-Module $using:Manifest
+                if ($name -eq 'a') { Connect-SfCluster -Endpoint $using:A | Out-Null }
+                if ($name -eq 'b') { Connect-SfCluster -Endpoint $using:B | Out-Null }
+                try { Get-SfPartitionRestoreProgress -PartitionId $using:P -ErrorAction Stop | Out-Null; "$name sent" }
+                catch { "$name $($_.FullyQualifiedErrorId)" }
+            }
+            """, new Dictionary<string, object> { ["Manifest"] = ModuleEngine.Manifest, ["A"] = _a.BaseUri, ["B"] = _b.BaseUri, ["P"] = SeedPartition }).ThrowIfErrors();
+
+        Assert.Equal(["a sent", "none SfNoConnection,SfBackup.PowerShell.Cmdlets.GetSfPartitionRestoreProgressCommand", "b sent"],
+            outcome.Output.Select(o => o.ToString()));
+        Assert.Single(_a.Journal.Snapshot());
+        Assert.Single(_b.Journal.Snapshot());
+    }
+
+    [Fact]
+    public void ResetRunspaceState_closes_the_default()
+    {
+        using var runspace = ModuleEngine.Open();
+        var connection = ModuleEngine.Run(runspace, "param($Url) Connect-SfCluster -Endpoint $Url", new Dictionary<string, object> { ["Url"] = _a.BaseUri }).ThrowIfErrors().Output.Single();
+        runspace.ResetRunspaceState();
+
+        Assert.Equal(["SfNoConnection,SfBackup.PowerShell.Cmdlets.GetSfClusterConnectionCommand"], ModuleEngine.Run(runspace, "Get-SfClusterConnection").ErrorIds);
+        Assert.True((bool)connection.Properties["IsDisposed"].Value);
+    }
+
+    [Fact]
     public void Closing_a_runspace_releases_its_default_with_no_growth_over_1000_runspaces()
     {
         using (ModuleEngine.OpenBare()) { } // loads the module into the process

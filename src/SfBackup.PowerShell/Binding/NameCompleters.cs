@@ -19,7 +19,8 @@ namespace SfBackup.PowerShell.Binding
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var session = SfModuleState.DefaultSession;
+            // A completer has no session state, so a reset runspace is not detected here; completion only reads.
+            var session = SfModuleState.Get(null);
             if (session == null || session.IsDisposed) return Enumerable.Empty<CompletionResult>();
             using (var deadline = new CancellationTokenSource(Deadline))
             {

@@ -100,7 +100,7 @@ namespace SfBackup.PowerShell.Cmdlets
             if (SkipCertificateCheck) WriteWarning("TLS certificate checks are off for this connection.");
             if (!NoDefault)
             {
-                var previous = SfModuleState.Exchange(connection);
+                var previous = SfModuleState.Exchange(SessionState, connection);
                 previous?.Dispose();
             }
             WriteVerbose($"Connection {connection.ConnectionId}: {connection}{(NoDefault ? "" : " (this runspace's default)")}");
@@ -118,7 +118,7 @@ namespace SfBackup.PowerShell.Cmdlets
     {
         protected override void EndProcessing()
         {
-            var session = SfModuleState.DefaultSession;
+            var session = SfModuleState.Get(SessionState);
             if (session == null)
             {
                 WriteError(new ErrorRecord(new InvalidOperationException("No cluster connection in this runspace. Run Connect-SfCluster here first; other runspaces' connections are not shared."),
@@ -144,13 +144,13 @@ namespace SfBackup.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var session = Session ?? SfModuleState.DefaultSession;
+            var session = Session ?? SfModuleState.Get(SessionState);
             if (session == null)
             {
                 WriteVerbose("No connection to close.");
                 return;
             }
-            if (ReferenceEquals(session, SfModuleState.DefaultSession)) SfModuleState.Exchange(null);
+            if (ReferenceEquals(session, SfModuleState.Get(SessionState))) SfModuleState.Exchange(SessionState, null);
             session.Dispose();
             WriteVerbose($"Closed connection {session.ConnectionId}.");
         }
