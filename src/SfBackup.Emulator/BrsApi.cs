@@ -94,6 +94,19 @@ public sealed class BrsApi
 
     public async Task HandleAsync(HttpContext context)
     {
+        _journal.Arrived();
+        try
+        {
+            await AnswerAsync(context);
+        }
+        finally
+        {
+            _journal.Left();
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
         var request = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
         byte[] body;
@@ -101,6 +114,19 @@ public sealed class BrsApi
         {
             await request.Body.CopyToAsync(buffer, context.RequestAborted);
             body = buffer.ToArray();
+        }
+
+        var latency = _options.LatencyMs + (_options.LatencyJitterMs > 0 ? Random.Shared.Next(_options.LatencyJitterMs + 1) : 0);
+        if (latency > 0)
+        {
+            try
+            {
+                await Task.Delay(latency, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client went away: nothing applied, nothing journaled
+            }
         }
 
         int status;

@@ -22,6 +22,14 @@ public sealed class EmulatorOptions
     /// <summary>False: the cluster has no Fault Analysis Service, and restores fail as such clusters fail them.</summary>
     public bool FaultAnalysisService { get; set; } = true;
 
+    /// <summary>
+    /// Latency added to every BRS request before it is applied: a fixed part plus a random part up to the jitter. A
+    /// client that gives up meanwhile leaves nothing applied and nothing in the journal. Read per request, so a
+    /// test may change it while the emulator runs.
+    /// </summary>
+    public int LatencyMs { get; set; }
+    public int LatencyJitterMs { get; set; }
+
     /// <summary>How many requests the journal keeps (newest last).</summary>
     public int JournalSize { get; set; } = 1000;
 }

@@ -276,6 +276,13 @@ public sealed record JournalEntry(string Method, string RawTarget, IReadOnlyDict
 public sealed class RequestJournal(EmulatorOptions options)
 {
     private readonly LinkedList<JournalEntry> _entries = new();
+    private int _inProgress;
+
+    /// <summary>Requests that arrived and are not answered yet (waiting out the latency, or being applied).</summary>
+    public int InProgress => Volatile.Read(ref _inProgress);
+
+    public void Arrived() => Interlocked.Increment(ref _inProgress);
+    public void Left() => Interlocked.Decrement(ref _inProgress);
 
     public void Add(JournalEntry entry)
     {

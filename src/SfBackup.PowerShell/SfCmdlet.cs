@@ -39,8 +39,13 @@ namespace SfBackup.PowerShell
 
         protected override void StopProcessing() => _stopping.Cancel();
 
+        /// <summary>
+        /// The engine disposes a cmdlet when its pipeline ends, also on a terminating error (-ErrorAction Stop):
+        /// requests still in flight under -ThrottleLimit are abandoned then, as on Ctrl+C, not left running.
+        /// </summary>
         public void Dispose()
         {
+            _stopping.Cancel();
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }

@@ -32,6 +32,25 @@ public sealed class NameSuggestionTests : IClassFixture<EmulatorFixture>
     public async Task Application_names_match_with_or_without_fabric(string typed) =>
         Assert.Equal(["fabric:/CalcApp"], await SfNameSuggestions.ApplicationNamesAsync(_emulator.Client(), typed, Ct));
 
+    [Theory]
+    [InlineData("", new[] { "fabric:/CalcApp/CalcGateway", "fabric:/CalcApp/CalcService", "fabric:/Inventory/Stock" })]
+    [InlineData("fabric:/CalcApp/CalcS", new[] { "fabric:/CalcApp/CalcService" })]
+    [InlineData("Inv", new[] { "fabric:/Inventory/Stock" })]
+    [InlineData("'calcapp/calcg", new[] { "fabric:/CalcApp/CalcGateway" })]
+    [InlineData("fabric:/Nope/", new string[0])]
+    public async Task Service_names_across_applications_or_within_the_one_typed(string typed, string[] expected) =>
+        Assert.Equal(expected, await SfNameSuggestions.ServiceNamesAsync(_emulator.Client(), typed, Ct));
+
+    [Fact]
+    public async Task Service_names_list_only_the_applications_the_typed_name_can_be_in()
+    {
+        await SfNameSuggestions.ServiceNamesAsync(_emulator.Client(), "fabric:/Inventory/S", Ct);
+
+        var services = _emulator.Journal.Snapshot().Where(e => e.RawTarget.Contains("/$/GetServices")).ToList();
+        Assert.Single(services);
+        Assert.Contains("/Applications/Inventory/$/GetServices", services[0].RawTarget);
+    }
+
     [Fact]
     public async Task Suggestions_stop_at_the_page_bound()
     {

@@ -7,18 +7,44 @@ using System.Threading.Tasks;
 namespace SfBackup.Client.Operations
 {
     /// <summary>
-    /// Names for tab completion: policy and application names that start with what was typed. Bounded (a few
-    /// pages, a short deadline) so a slow cluster never freezes the prompt; on any failure, no suggestions.
+    /// Names for tab completion: policy, application and service names that start with what was typed. Bounded (a
+    /// few pages, a few applications, a short deadline) so a slow cluster never freezes the prompt; on any failure,
+    /// no suggestions.
     /// </summary>
     public static class SfNameSuggestions
     {
         public const int MaxPages = 5;
+
+        /// <summary>Service completion lists the services of at most this many applications.</summary>
+        public const int MaxApplications = 8;
 
         public static Task<IReadOnlyList<string>> PolicyNamesAsync(SfBackupClient client, string typed, CancellationToken cancellationToken) =>
             CollectAsync(client.GetBackupPolicies(), p => p.Name, typed, cancellationToken);
 
         public static Task<IReadOnlyList<string>> ApplicationNamesAsync(SfBackupClient client, string typed, CancellationToken cancellationToken) =>
             CollectAsync(client.GetApplications(), a => a.Name, typed, cancellationToken);
+
+        /// <summary>
+        /// Services whose name starts with what was typed: the applications are listed first, then the services of
+        /// those the typed text can lie in (all of them until it names one, up to <see cref="MaxApplications"/>).
+        /// </summary>
+        public static async Task<IReadOnlyList<string>> ServiceNamesAsync(SfBackupClient client, string typed, CancellationToken cancellationToken)
+        {
+            var text = (typed ?? "").Trim('\'', '"');
+            var full = text.StartsWith("fabric:", StringComparison.OrdinalIgnoreCase) ? text : "fabric:/" + text.TrimStart('/');
+            var applications = await CollectAsync(client.GetApplications(), a => a.Name, "", cancellationToken).ConfigureAwait(false);
+            var names = new List<string>();
+            foreach (var application in applications.Where(a => CouldHold(a, full)).Take(MaxApplications))
+                names.AddRange(await CollectAsync(client.GetServices(application), s => s.Name, text, cancellationToken).ConfigureAwait(false));
+            return names.Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
+        }
+
+        /// <summary>fabric:/App can hold a service named like fabric:/Ap… (typed so far) or fabric:/App/Sv….</summary>
+        private static bool CouldHold(string application, string typedName)
+        {
+            var prefix = application.TrimEnd('/') + "/";
+            return prefix.StartsWith(typedName, StringComparison.OrdinalIgnoreCase) || typedName.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
+        }
 
         /// <summary>Names starting with <paramref name="typed"/> (quotes and a missing fabric:/ forgiven), sorted.</summary>
         public static async Task<IReadOnlyList<string>> CollectAsync<T>(SfPager<T> pager, Func<T, string?> name, string typed, CancellationToken cancellationToken)

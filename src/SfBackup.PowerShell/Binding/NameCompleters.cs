@@ -42,4 +42,10 @@ namespace SfBackup.PowerShell.Binding
         protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token) =>
             SfNameSuggestions.ApplicationNamesAsync(client, typed, token);
     }
+
+    public sealed class ServiceNameCompleter : SfNameCompleter
+    {
+        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token) =>
+            SfNameSuggestions.ServiceNamesAsync(client, typed, token);
+    }
 }

@@ -172,6 +172,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Name", "ServiceId", "Id")]
         [ValidateSfName]
+        [ArgumentCompleter(typeof(ServiceNameCompleter))]
         public string ServiceName { get; set; } = "";
     }
 

@@ -17,11 +17,13 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary><para type="description">An application: fabric:/app or app; by property name from the pipeline (Get-SfApplication output).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSfName]
+        [ArgumentCompleter(typeof(ApplicationNameCompleter))]
         public string? ApplicationName { get; set; }
 
         /// <summary><para type="description">A service: fabric:/app/svc, app/svc or app~svc; by property name from the pipeline (Get-SfService output).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSfName]
+        [ArgumentCompleter(typeof(ServiceNameCompleter))]
         public string? ServiceName { get; set; }
 
         /// <summary><para type="description">A partition; by property name from the pipeline (Get-SfPartition output, Microsoft's PartitionInformation objects).</para></summary>

@@ -28,6 +28,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public EmulatorState State => _app!.Services.GetRequiredService<EmulatorState>();
     public RequestJournal Journal => _app!.Services.GetRequiredService<RequestJournal>();
 
+    /// <summary>The running emulator's settings; latency may be changed between calls.</summary>
+    public EmulatorOptions Options => _app!.Services.GetRequiredService<EmulatorOptions>();
+
     public async ValueTask InitializeAsync()
     {
         _app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:AcceptedSeconds=1", "--Emulator:BackupSeconds=4", .. _extraArgs], _realClock ? TimeProvider.System : Clock);
