@@ -43,6 +43,15 @@ namespace SfBackup.Client.Models
 
         /// <summary>The name of a Named partition.</summary>
         public string? Name { get; set; }
+
+        /// <summary>The keys it holds, as text: "low..high" for Int64Range, the name for Named, "(singleton)".</summary>
+        [JsonIgnore]
+        public string KeyRange =>
+            LowKey.HasValue || HighKey.HasValue ? $"{LowKey}..{HighKey}" : Name ?? (IsSingleton ? "(singleton)" : "");
+
+        private bool IsSingleton => string.Equals(ServicePartitionKind, "Singleton", StringComparison.OrdinalIgnoreCase);
+
+        public override string ToString() => IsSingleton ? "Singleton" : $"{ServicePartitionKind} {KeyRange}".Trim();
     }
 
     /// <summary>One backup (BackupInfo). PartitionId is lifted out of PartitionInformation so it pipes into Restore-SfPartition.</summary>
@@ -102,6 +111,8 @@ namespace SfBackup.Client.Models
 
         [JsonConverter(typeof(TolerantEnumConverter<BackupEntityKind>))]
         public BackupEntityKind SuspensionInheritedFrom { get; set; }
+
+        public override string ToString() => IsSuspended ? $"Suspended at {SuspensionInheritedFrom}" : "Not suspended";
     }
 
     /// <summary>Backup configuration of one entity, by Kind (Application, Service or Partition), flattened.</summary>

@@ -67,6 +67,15 @@ namespace SfBackup.Client.Session
                 ? ApiVersion
                 : operation.DocumentedApiVersion;
 
+        /// <summary>The settings as one line for views; names how TLS and authentication are set, never a secret.</summary>
+        public override string ToString()
+        {
+            var tls = SkipCertificateCheck ? "no TLS check" : ServerCertThumbprints.Count > 0 ? $"{ServerCertThumbprints.Count} pinned thumbprint(s)" : "TLS checked";
+            var auth = AccessToken != null ? "bearer token" : ClientCertificate != null ? "client certificate" : "no client credential";
+            var timeout = ServerTimeoutSec.HasValue ? $"server timeout {ServerTimeoutSec} s, " : "";
+            return $"{timeout}wait {EffectiveRequestTimeout.TotalSeconds:0} s, {MaxRetries} retries, {tls}, {auth}";
+        }
+
         public static bool IsValidApiVersion(string? value) => value != null && ApiVersionPattern.IsMatch(value);
 
         internal SfConnectionOptions ValidatedCopy()
