@@ -9,7 +9,7 @@
     Author               = 'SfBackup contributors'
     CompanyName          = 'SfBackup'
     Copyright            = '(c) SfBackup contributors'
-    Description          = 'Drive the Service Fabric Backup Restore Service over its REST API: backup policies, periodic and on-demand backups, restores.'
+    Description          = 'Drive the Service Fabric Backup Restore Service (BRS) over its REST API from PowerShell: backup policies, periodic and on-demand backups, restores, backup listings and progress, for interactive sessions, pipelines of partitions and unattended runbooks. Windows PowerShell 5.1 and PowerShell 7.4+.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('SfBackup.Format.ps1xml')
@@ -51,8 +51,17 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('ServiceFabric', 'Backup', 'Restore', 'BRS')
-            ProjectUri = ''
+            # Gallery metadata. ProjectUri and LicenseUri name the project's public home and licence (MIT).
+            Tags         = @('ServiceFabric', 'Service-Fabric', 'Backup', 'Restore', 'BRS', 'Azure', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/SfBackup/SfBackup'
+            LicenseUri   = 'https://opensource.org/license/mit'
+            ReleaseNotes = @'
+Cmdlets for the whole Backup Restore Service REST API: backup policies; enable, disable, suspend and resume at
+application, service and partition level; backups now (-Wait), restores (-Wait), backup listings and progress;
+discovery of applications, services and partitions. One default connection per runspace, so parallel runbooks
+never act on each other's cluster. -WhatIf and -Confirm on every change, -ThrottleLimit on partition changes,
+tab completion of policy, application and service names, and views that fit 80 columns.
+'@
         }
     }
 }

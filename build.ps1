@@ -1,12 +1,14 @@
 <#
 .SYNOPSIS
-    One entry point for people with PowerShell: Build, Test, Demo, Package.
+    One entry point for people with PowerShell: Build, Test, Demo, Package. With only the .NET SDK:
+    `dotnet tool restore`, then `dotnet pwsh ./build.ps1 <Task>` (the PowerShell pinned in .config/dotnet-tools.json).
 .DESCRIPTION
     Wraps the same dotnet commands the README gives, so nothing here is needed to build or test:
       Build    dotnet build -c Release        -> artifacts/SfBackup (the importable module folder)
       Test     dotnet test                    (xUnit, and the Pester suite since pwsh is here)
       Demo     Build, start the emulator on 127.0.0.1:19080, run demo/Demo.ps1 against it, stop it
-      Package  Build, then zip artifacts/SfBackup into artifacts/SfBackup-<version>.zip
+      Package  Build, then publish artifacts/SfBackup with Publish-PSResource to the file repository
+               artifacts/repository, which holds SfBackup.<version>.nupkg (tools/Publish-SfModule.ps1)
 .EXAMPLE
     ./build.ps1 Demo
 #>
@@ -57,9 +59,7 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Package' {
         Invoke-Build
-        $manifest = Import-PowerShellDataFile (Join-Path $root 'artifacts/SfBackup/SfBackup.psd1')
-        $zip = Join-Path $root "artifacts/SfBackup-$($manifest.ModuleVersion).zip"
-        Compress-Archive -Path (Join-Path $root 'artifacts/SfBackup') -DestinationPath $zip -Force
-        Write-Host "Packaged $zip"
+        $package = & (Join-Path $root 'tools/Publish-SfModule.ps1') -ModuleFolder (Join-Path $root 'artifacts/SfBackup') -RepositoryPath (Join-Path $root 'artifacts/repository')
+        Write-Host "Published $($package.FullName)"
     }
 }
