@@ -4,6 +4,8 @@
 #
 @{
     RootModule           = 'SfBackup.PowerShell.dll'
+    # Loaded before the root module: makes dependencies/ loadable privately (see src/SfBackup.Loader).
+    NestedModules        = @('SfBackup.Loader.dll')
     ModuleVersion        = '0.0.0'
     GUID                 = '6f0f3c2e-8d0b-4f43-9a55-2b7f0e5d9c61'
     Author               = 'SfBackup contributors'

@@ -113,38 +113,11 @@ namespace SfBackup.PowerShell
     }
 
     /// <summary>
-    /// On import. Windows PowerShell 5.1 has no System.Text.Json and no binding redirects for the module's
-    /// dependencies, so it gets an AssemblyResolve hook that loads them from the module folder. PowerShell 7.4+
-    /// already holds System.Text.Json 8 and its dependencies; nothing is hooked there.
+    /// Removing the module from a runspace closes that runspace's default connection, and no other. (Loading the
+    /// module's dependencies is SfBackup.Loader's work: it has to happen before PowerShell inspects these cmdlets.)
     /// </summary>
-    public sealed class SfModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    public sealed class SfModuleCleanup : IModuleAssemblyCleanup
     {
-        private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(SfModuleInitializer).Assembly.Location) ?? ".";
-        private static bool _hooked;
-
-        public void OnImport()
-        {
-            if (_hooked || !RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)) return;
-            AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
-            _hooked = true;
-        }
-
-        public void OnRemove(PSModuleInfo psModuleInfo)
-        {
-            if (_hooked) AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
-            _hooked = false;
-            // Removing the module from this runspace closes this runspace's default, and no other.
-            SfModuleState.Exchange(psModuleInfo.SessionState, null)?.Dispose();
-        }
-
-        private static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
-        {
-            var name = new AssemblyName(args.Name);
-            var candidate = Path.Combine(ModuleFolder, name.Name + ".dll");
-            if (!File.Exists(candidate)) return null;
-            var found = AssemblyName.GetAssemblyName(candidate);
-            // Only step in to satisfy a request for the same or a lower version than the one we ship.
-            return found.Version >= (name.Version ?? new Version(0, 0)) ? Assembly.LoadFrom(candidate) : null;
-        }
+        public void OnRemove(PSModuleInfo psModuleInfo) => SfModuleState.Exchange(psModuleInfo.SessionState, null)?.Dispose();
     }
 }

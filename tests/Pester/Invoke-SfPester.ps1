@@ -13,6 +13,8 @@ param(
     [Parameter(Mandatory)] [string] $EmulatorAssembly,
     [Parameter(Mandatory)] [string] $PesterModule,
     [string] $SummaryPath,
+    # Where NuGet keeps packages: the conflict tests load other versions of the module's dependencies from there.
+    [string] $NuGetPackageRoot = (Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'),
     [string[]] $Path = @($PSScriptRoot)
 )
 
@@ -27,6 +29,7 @@ catch {
 
 $env:SFBACKUP_MODULE_FOLDER = (Resolve-Path $ModuleFolder).Path
 $env:SFBACKUP_EMULATOR = (Resolve-Path $EmulatorAssembly).Path
+$env:SFBACKUP_NUGET_PACKAGES = $NuGetPackageRoot
 
 $config = New-PesterConfiguration
 $config.Run.Path = $Path

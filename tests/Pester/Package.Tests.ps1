@@ -45,7 +45,7 @@ $module = Get-Module SfBackup
 Connect-SfCluster -Endpoint $Url | Out-Null
 Get-SfBackupPolicy | ForEach-Object { "policy=$($_.Name)" }
 '@
-        $lines = Invoke-SfIsolatedPwsh -HomePath $userHome -ScriptPath $user -Arguments @($repository, $script:Emulator.Url)
+        $lines = Invoke-SfPwsh -HomePath $userHome -ScriptPath $user -Arguments @($repository, $script:Emulator.Url)
 
         ($lines | Where-Object { $_ -like 'base=*' }) | Should -BeLike "base=$userHome*"
         # Everything it registered stayed in that home: no repository store written beside the caller.

@@ -54,24 +54,28 @@ function Get-SfReadmeExample {
     [scriptblock]::Create($found[0])
 }
 
-# Runs a script file in a new pwsh (the same engine as this one) whose user folders are under $HomePath, so that
-# what it installs or registers goes there and nowhere else. Returns its output lines; throws when it fails.
-function Invoke-SfIsolatedPwsh {
-    param([string] $HomePath, [string] $ScriptPath, [string[]] $Arguments = @())
+# Runs a script file in a new pwsh (the same engine as this one) and returns its output lines; throws when it fails.
+# With -HomePath, its user folders are under that path, so that what it installs or registers goes there and
+# nowhere else.
+function Invoke-SfPwsh {
+    param([string] $ScriptPath, [string[]] $Arguments = @(), [string] $HomePath)
 
     $exe = [Environment]::ProcessPath
     # The pwsh .NET tool runs as `dotnet pwsh.dll`.
     [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
-    $isolated = @{
-        HOME            = $HomePath
-        XDG_DATA_HOME   = Join-Path $HomePath '.local/share'
-        XDG_CONFIG_HOME = Join-Path $HomePath '.config'
-        XDG_CACHE_HOME  = Join-Path $HomePath '.cache'
-        PSModulePath    = $null   # the child computes its own, from its home
+    $isolated = @{}
+    if ($HomePath) {
+        $isolated = @{
+            HOME            = $HomePath
+            XDG_DATA_HOME   = Join-Path $HomePath '.local/share'
+            XDG_CONFIG_HOME = Join-Path $HomePath '.config'
+            XDG_CACHE_HOME  = Join-Path $HomePath '.cache'
+            PSModulePath    = $null   # the child computes its own, from its home
+        }
+        # .NET reports no LocalApplicationData while the folder does not exist, and PSResourceGet would then write a
+        # relative PSResourceGet/ into the working directory: make the folders first.
+        foreach ($folder in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') { $null = New-Item -ItemType Directory -Force -Path $isolated[$folder] }
     }
-    # .NET reports no LocalApplicationData while the folder does not exist, and PSResourceGet would then write a
-    # relative PSResourceGet/ into the working directory: make the folders first.
-    foreach ($folder in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') { $null = New-Item -ItemType Directory -Force -Path $isolated[$folder] }
     $saved = @{}
     foreach ($name in $isolated.Keys) {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
@@ -79,7 +83,7 @@ function Invoke-SfIsolatedPwsh {
     }
     try {
         $output = & $exe @prefix -NoLogo -NoProfile -NonInteractive -File $ScriptPath @Arguments 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "The isolated pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
+        if ($LASTEXITCODE -ne 0) { throw "The child pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
         $output | ForEach-Object { "$_" }
     }
     finally {

@@ -427,14 +427,30 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     }
 
     [Fact]
-    public void The_module_folder_ships_its_dependencies_but_not_the_powershell_reference_assembly()
+    public void The_module_folder_has_the_cmdlets_on_top_and_everything_else_in_dependencies()
     {
-        var files = Directory.GetFiles(TestPaths.ModuleDir).Select(Path.GetFileName).ToHashSet();
+        var top = Directory.GetFileSystemEntries(TestPaths.ModuleDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var dependencies = Directory.GetFiles(TestPaths.DependencyDir).Select(Path.GetFileName).ToHashSet();
 
-        Assert.Contains("System.Text.Json.dll", files);
-        Assert.Contains("SfBackup.Client.dll", files);
+        Assert.Equal(["SfBackup.Format.ps1xml", "SfBackup.Loader.dll", "SfBackup.PowerShell.dll", "SfBackup.psd1", "dependencies", "en-US"], top);
+        Assert.Contains("SfBackup.Client.dll", dependencies);
+        Assert.Contains("System.Text.Json.dll", dependencies);
+        Assert.DoesNotContain("System.Management.Automation.dll", dependencies);
         Assert.True(File.Exists(Path.Combine(TestPaths.ModuleDir, "en-US", "SfBackup.PowerShell.dll-Help.xml")));
-        Assert.DoesNotContain("System.Management.Automation.dll", files);
+    }
+
+    [Theory]
+    [InlineData("SfBackup.PowerShell.dll", new[] { "System.Management.Automation", "SfBackup.Client" })]
+    [InlineData("SfBackup.Loader.dll", new[] { "System.Management.Automation", "System.Runtime.Loader" })]
+    public void The_assemblies_in_the_default_context_reference_only_PowerShell_the_BCL_and_the_client(string file, string[] allowed)
+    {
+        using var pe = new PEReader(File.OpenRead(Path.Combine(TestPaths.ModuleDir, file)));
+        var reader = pe.GetMetadataReader();
+        var references = reader.AssemblyReferences.Select(h => reader.GetString(reader.GetAssemblyReference(h).Name)).ToList();
+
+        // netstandard is the BCL's face for a netstandard2.0 assembly; anything else would load into the session.
+        Assert.All(references, name => Assert.True(name == "netstandard" || allowed.Contains(name), $"{file} references {name}"));
+        Assert.Contains("System.Management.Automation", references);
     }
 
     [Theory]
@@ -442,7 +458,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     [InlineData("SfBackup.Client.dll")]
     public void Module_code_never_writes_to_the_console(string file)
     {
-        using var pe = new PEReader(File.OpenRead(Path.Combine(TestPaths.ModuleDir, file)));
+        using var pe = new PEReader(File.OpenRead(Path.Combine(file.StartsWith("SfBackup.Client") ? TestPaths.DependencyDir : TestPaths.ModuleDir, file)));
         var reader = pe.GetMetadataReader();
         var consoleRefs = reader.TypeReferences
             .Select(h => reader.GetTypeReference(h))

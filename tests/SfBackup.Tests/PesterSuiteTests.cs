@@ -19,7 +19,8 @@ public sealed class PesterSuiteTests
 
         var result = await Pwsh.RunFileAsync(Path.Combine(TestPaths.RepoRoot, "tests", "Pester", "Invoke-SfPester.ps1"),
             ["-ModuleFolder", TestPaths.ModuleDir, "-EmulatorAssembly", TestPaths.EmulatorAssembly,
-             "-PesterModule", TestPaths.PesterModule, "-SummaryPath", TestPaths.PesterSummary],
+             "-PesterModule", TestPaths.PesterModule, "-SummaryPath", TestPaths.PesterSummary,
+             "-NuGetPackageRoot", TestPaths.NuGetPackageRoot],
             TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
 
         TestContext.Current.SendDiagnosticMessage(result.Output);

@@ -32,7 +32,10 @@ public static class CmdletReader
     {
         var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var f in Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")) files[Path.GetFileName(f)] = f;
-        foreach (var f in Directory.GetFiles(Path.GetDirectoryName(Path.GetFullPath(assemblyPath))!, "*.dll")) files[Path.GetFileName(f)] = f;
+        // The module folder, and its dependencies/ where the client and third-party libraries live.
+        var moduleFolder = Path.GetDirectoryName(Path.GetFullPath(assemblyPath))!;
+        foreach (var folder in new[] { moduleFolder, Path.Combine(moduleFolder, "dependencies") }.Where(Directory.Exists))
+            foreach (var f in Directory.GetFiles(folder, "*.dll")) files[Path.GetFileName(f)] = f;
         files["System.Management.Automation.dll"] = smaPath;
         using var context = new MetadataLoadContext(new PathAssemblyResolver(files.Values));
         var assembly = context.LoadFromAssemblyPath(Path.GetFullPath(assemblyPath));

@@ -21,11 +21,12 @@ public sealed class ModuleMetadata : IDisposable
         var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")) files[Path.GetFileName(file)] = file;
         foreach (var file in Directory.GetFiles(TestPaths.ModuleDir, "*.dll")) files[Path.GetFileName(file)] = file;
+        foreach (var file in Directory.GetFiles(TestPaths.DependencyDir, "*.dll")) files[Path.GetFileName(file)] = file;
         files["System.Management.Automation.dll"] = TestPaths.SmaReference;
 
         _context = new MetadataLoadContext(new PathAssemblyResolver(files.Values));
         PowerShellAssembly = _context.LoadFromAssemblyPath(Path.Combine(TestPaths.ModuleDir, "SfBackup.PowerShell.dll"));
-        ClientAssembly = _context.LoadFromAssemblyPath(Path.Combine(TestPaths.ModuleDir, "SfBackup.Client.dll"));
+        ClientAssembly = _context.LoadFromAssemblyPath(Path.Combine(TestPaths.DependencyDir, "SfBackup.Client.dll"));
 
         Cmdlets = PowerShellAssembly.GetTypes()
             .Where(t => !t.IsAbstract && Attribute(t, "System.Management.Automation.CmdletAttribute") is not null)

@@ -1,0 +1,62 @@
+#Requires -Version 7.4
+# The module's dependencies are its own (issue 8): the client runs in a private load context, and other versions of
+# Microsoft.Extensions.Http, its DI abstractions and System.Text.Json loaded by another module, before or after,
+# neither break SfBackup nor get replaced by its versions. Each order runs in a fresh pwsh (tests/Pester/Conflict.ps1).
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'SfBackup.TestHelpers.ps1')
+    $script:Emulator = Start-SfTestEmulator
+    $script:Manifest = Join-Path $env:SFBACKUP_MODULE_FOLDER 'SfBackup.psd1'
+}
+
+AfterAll {
+    Stop-SfTestEmulator $script:Emulator
+}
+
+Describe 'Dependency isolation in a real session' {
+    BeforeEach { Reset-SfTestEmulator $script:Emulator }
+
+    It 'every cmdlet family works <Order>, and the other module keeps its own versions' -ForEach @(
+        @{ Order = 'OthersFirst' }
+        @{ Order = 'SfBackupFirst' }
+    ) {
+        $lines = Invoke-SfPwsh -ScriptPath (Join-Path $PSScriptRoot 'Conflict.ps1') -Arguments @(
+            '-Order', $Order, '-Manifest', $script:Manifest, '-Url', $script:Emulator.Url, '-Packages', $env:SFBACKUP_NUGET_PACKAGES)
+
+        $lines | Should -Contain 'other: Microsoft.Extensions.Http 7.0.0.0'
+        $lines | Should -Contain 'other: Microsoft.Extensions.DependencyInjection.Abstractions 7.0.0.0'
+        $lines | Should -Contain 'other works: HttpClientFactoryOptions 7.0.0.0 lifetime 00:02:00'
+        $lines | Should -Contain 'policies: 3'
+        foreach ($operation in 'EnablePartitionBackup', 'SuspendPartitionBackup', 'ResumePartitionBackup', 'SuspendApplicationBackup', 'BackupPartition') {
+            $lines | Should -Contain "action: $operation"
+        }
+        $lines | Should -Contain 'configuration: conflict'
+        $lines | Should -Contain 'progress: Accepted'
+        $lines | Should -Contain 'backup: Incremental'
+        $lines | Should -Contain 'partitions: 7'
+        $lines | Should -Contain 'client context: SfBackup.Loader.SfLoadContext'
+    }
+
+    It 'loads the client once, from dependencies/, into the module''s own context' {
+        Import-SfBackupUnderTest
+        $connection = Connect-SfCluster -Endpoint $script:Emulator.Url -NoDefault
+        $client = $connection.GetType().Assembly
+        $client.Location | Should -Be (Join-Path $env:SFBACKUP_MODULE_FOLDER 'dependencies/SfBackup.Client.dll')
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($client).GetType().FullName | Should -Be 'SfBackup.Loader.SfLoadContext'
+        @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SfBackup.Client' }).Count | Should -Be 1
+        # The cmdlets themselves stay in the default context, next to PowerShell.
+        $cmdlets = (Get-Command Connect-SfCluster).ImplementingType.Assembly
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdlets) | Should -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+        Disconnect-SfCluster -Session $connection
+    }
+
+    It 'two connections side by side keep their own HTTP stack' {
+        Import-SfBackupUnderTest
+        $first = Connect-SfCluster -Endpoint $script:Emulator.Url -NoDefault
+        $second = Connect-SfCluster -Endpoint $script:Emulator.Url -NoDefault
+        Disconnect-SfCluster -Session $first
+        { Get-SfBackupPolicy -Session $first -ErrorAction Stop } | Should -Throw -ErrorId 'SfConnectionClosed,SfBackup.PowerShell.Cmdlets.GetSfBackupPolicyCommand'
+        @(Get-SfBackupPolicy -Session $second).Count | Should -Be 2
+        Disconnect-SfCluster -Session $second
+    }
+}
