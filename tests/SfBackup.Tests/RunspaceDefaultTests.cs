@@ -74,7 +74,7 @@ public sealed class RunspaceDefaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Runspaces_on_their_own_threads_keep_their_own_default()
+    public async Task Runspaces_on_their_own_threads_keep_their_own_default()
     {
         using var first = ModuleEngine.Open();
         using var second = ModuleEngine.Open();
@@ -86,10 +86,10 @@ public sealed class RunspaceDefaultTests : IAsyncLifetime
             return ModuleEngine.Run(pair.Item1, "param($P) 1..5 | ForEach-Object { Get-SfPartitionRestoreProgress -PartitionId $P } | Out-Null; (Get-SfClusterConnection).Endpoints[0].Port",
                 new Dictionary<string, object> { ["P"] = SeedPartition }).ThrowIfErrors();
         })).ToArray();
-        Task.WaitAll(runs, TestContext.Current.CancellationToken);
+        var outcomes = await Task.WhenAll(runs).WaitAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(_a.BaseUri.Port, (int)runs[0].Result.Output.Single().BaseObject);
-        Assert.Equal(_b.BaseUri.Port, (int)runs[1].Result.Output.Single().BaseObject);
+        Assert.Equal(_a.BaseUri.Port, (int)outcomes[0].Output.Single().BaseObject);
+        Assert.Equal(_b.BaseUri.Port, (int)outcomes[1].Output.Single().BaseObject);
         Assert.Equal(5, _a.Journal.Snapshot().Count);
         Assert.Equal(5, _b.Journal.Snapshot().Count);
     }

@@ -7,29 +7,20 @@ using SfBackup.Client.Transport;
 namespace SfBackup.Client.Session
 {
     /// <summary>
-    /// A connection to one cluster's HTTP gateway: what Connect-SfCluster builds. It owns the one HttpClient every
-    /// call through it shares. ToString names endpoints and versions only; nothing secret is kept in text form.
+    /// A connection to one cluster's HTTP gateway: what Connect-SfCluster builds. It owns its HTTP stack (one
+    /// factory-built HttpClient at a time, shared by every call through it, see SfHttpStack). ToString names endpoints and versions only; nothing secret is kept in text form.
     /// </summary>
     public sealed class SfClusterConnection : IDisposable
     {
-        private readonly HttpClient _http;
+        private readonly SfHttpStack _stack;
         private bool _disposed;
 
         public SfClusterConnection(SfConnectionOptions options)
-            : this(options, null)
-        {
-        }
-
-        /// <summary>With a handler of the caller's (tests); the connection disposes it.</summary>
-        public SfClusterConnection(SfConnectionOptions options, HttpMessageHandler? handler)
         {
             Options = (options ?? throw new ArgumentNullException(nameof(options))).ValidatedCopy();
-            _http = new HttpClient(handler ?? CreateHandler(Options), disposeHandler: true)
-            {
-                // Each attempt gets its own deadline (SfTransport); the client-wide one would hide which call ran out.
-                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-            };
-            Transport = new SfTransport(_http, Options);
+            var validated = Options;
+            _stack = new SfHttpStack(validated, () => CreateHandler(validated));
+            Transport = new SfTransport(_stack, Options);
             ConnectedAtUtc = DateTime.UtcNow;
         }
 
@@ -66,7 +57,7 @@ namespace SfBackup.Client.Session
         {
             if (_disposed) return;
             _disposed = true;
-            _http.Dispose();
+            _stack.Dispose();
         }
 
         private static HttpMessageHandler CreateHandler(SfConnectionOptions options)

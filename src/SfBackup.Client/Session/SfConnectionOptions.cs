@@ -31,8 +31,17 @@ namespace SfBackup.Client.Session
         /// <summary>Extra attempts after a transient failure (503, 504 on reads, no connection). 0 disables retries.</summary>
         public int MaxRetries { get; set; } = 3;
 
-        /// <summary>The first back-off delay; it doubles on each further retry.</summary>
+        /// <summary>The first back-off delay; it doubles on each further retry, with random jitter, up to 30 s.</summary>
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>
+        /// How long one call may take in all, every attempt and every wait between them included. Null: the request
+        /// timeout times the number of attempts (1 + MaxRetries). At most one day, whatever the server timeout.
+        /// </summary>
+        public TimeSpan? TotalTimeout { get; set; }
+
+        /// <summary>How long the factory keeps one handler chain before it builds a fresh one (and so resolves names again); at least 1 s.</summary>
+        public TimeSpan HandlerLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
         public bool SkipCertificateCheck { get; set; }
 
@@ -48,6 +57,21 @@ namespace SfBackup.Client.Session
 
         public TimeSpan EffectiveRequestTimeout =>
             RequestTimeout ?? TimeSpan.FromSeconds((ServerTimeoutSec ?? 60) + 30);
+
+        public static readonly TimeSpan MaxTotalTimeout = TimeSpan.FromDays(1);
+
+        public TimeSpan EffectiveTotalTimeout
+        {
+            get
+            {
+                var attempts = 1 + Math.Max(0, MaxRetries);
+                var total = TotalTimeout ?? (EffectiveRequestTimeout.Ticks > MaxTotalTimeout.Ticks / attempts ? MaxTotalTimeout : TimeSpan.FromTicks(EffectiveRequestTimeout.Ticks * attempts));
+                return total > MaxTotalTimeout ? MaxTotalTimeout : total;
+            }
+        }
+
+        /// <summary>How long one attempt may wait for its answer: the request timeout, within the total.</summary>
+        public TimeSpan EffectiveAttemptTimeout => EffectiveRequestTimeout < EffectiveTotalTimeout ? EffectiveRequestTimeout : EffectiveTotalTimeout;
 
         public static void ValidateServerTimeout(long seconds)
         {
@@ -88,6 +112,8 @@ namespace SfBackup.Client.Session
             if (MaxRetries < 0 || MaxRetries > 10) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be 0..10.");
             if (RequestTimeout.HasValue && RequestTimeout.Value <= TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "The request timeout must be positive.");
+            if (TotalTimeout.HasValue && TotalTimeout.Value <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(TotalTimeout), "The total timeout must be positive.");
             return new SfConnectionOptions
             {
                 Endpoints = endpoints,
@@ -96,6 +122,8 @@ namespace SfBackup.Client.Session
                 RequestTimeout = RequestTimeout,
                 MaxRetries = MaxRetries,
                 RetryDelay = RetryDelay < TimeSpan.Zero ? TimeSpan.Zero : RetryDelay,
+                TotalTimeout = TotalTimeout,
+                HandlerLifetime = HandlerLifetime < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : HandlerLifetime,
                 SkipCertificateCheck = SkipCertificateCheck,
                 ServerCertThumbprints = (ServerCertThumbprints ?? Array.Empty<string>()).Select(ServerCertificatePolicy.Normalize).Distinct().ToArray(),
                 ClientCertificate = ClientCertificate,

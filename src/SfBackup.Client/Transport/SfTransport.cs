@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -8,37 +7,54 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 using SfBackup.Client.Session;
 
 namespace SfBackup.Client.Transport
 {
     /// <summary>
-    /// The one HTTP pipeline: builds the URI (path, operation query, api-version, timeout), adds the Service Fabric
-    /// headers, fails over between endpoints, retries transient answers with back-off, and turns every non-2xx
-    /// answer into <see cref="SfFabricException"/>.
+    /// The one HTTP pipeline: builds the URI (path, operation query, api-version, timeout), sends it through the
+    /// connection's handler chain (failover, Service Fabric headers, trace: <see cref="SfHttpStack"/>), retries what
+    /// is safe to retry through a Polly pipeline, and turns every non-2xx answer into <see cref="SfFabricException"/>.
     /// </summary>
+    /// <remarks>
+    /// The retry rules:
+    /// <list type="bullet">
+    /// <item>a 503 is retried for every operation: the cluster did not take the request on;</item>
+    /// <item>a 504, or no answer within the request timeout, is retried for reads only: a state change may have been applied;</item>
+    /// <item>a failed connection is retried for every operation only when the request provably never left (refused,
+    /// name not resolved); otherwise for reads only, so no Backup or Restore is ever sent twice;</item>
+    /// <item>waits grow exponentially from RetryDelay with random jitter (at most 30 s), a Retry-After from the cluster
+    /// wins, and the whole call, waits included, ends at the connection's total timeout.</item>
+    /// </list>
+    /// </remarks>
     public sealed class SfTransport
     {
         public const string RequestIdHeader = "X-ServiceFabricRequestId";
         public const string ClientTypeHeader = "X-ServiceFabricClientType";
 
         private static readonly MediaTypeHeaderValue JsonContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
-        private readonly HttpClient _http;
+        private static readonly ResiliencePropertyKey<Attempt> CurrentKey = new ResiliencePropertyKey<Attempt>("SfBackup.Attempt");
+        private readonly SfHttpStack _stack;
         private readonly SfConnectionOptions _options;
-        private int _preferredEndpoint;
+        private readonly ResiliencePipeline<Outcome> _pipeline;
 
-        internal SfTransport(HttpClient http, SfConnectionOptions options)
+        internal SfTransport(SfHttpStack stack, SfConnectionOptions options)
         {
-            _http = http;
+            _stack = stack;
             _options = options;
+            _pipeline = BuildPipeline(options);
         }
 
         /// <summary>The full URI a request goes to on one endpoint (also what -WhatIf and verbose output show).</summary>
-        public Uri BuildUri(Uri endpoint, SfRequest request)
+        public Uri BuildUri(Uri endpoint, SfRequest request) =>
+            new Uri(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + PathAndQuery(request));
+
+        private string PathAndQuery(SfRequest request)
         {
-            var sb = new StringBuilder();
-            sb.Append(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/'));
-            sb.Append(request.Path);
+            var sb = new StringBuilder(request.Path);
             var first = true;
             void Add(string name, string value)
             {
@@ -52,107 +68,158 @@ namespace SfBackup.Client.Transport
                 SfConnectionOptions.ValidateServerTimeout(_options.ServerTimeoutSec.Value);
                 Add("timeout", _options.ServerTimeoutSec.Value.ToString(CultureInfo.InvariantCulture));
             }
-            return new Uri(sb.ToString());
+            return sb.ToString();
         }
 
         public async Task<SfResponse> SendAsync(SfRequest request, Action<string>? trace, CancellationToken cancellationToken)
         {
-            var endpoints = _options.Endpoints;
-            var isRead = request.Operation.Method == HttpMethod.Get;
-            var body = request.Body?.Invoke();
-            var attempt = 0;
-            var endpointIndex = Volatile.Read(ref _preferredEndpoint) % endpoints.Count;
-
-            while (true)
+            var attempt = new Attempt(request, new SfCallInfo(request.Operation.Name, PathAndQuery(request), trace), request.Body?.Invoke());
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            context.Properties.Set(CurrentKey, attempt);
+            Outcome outcome;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var uri = BuildUri(endpoints[endpointIndex], request);
-                var requestId = Guid.NewGuid().ToString();
-                SfClientException failure;
-                var moveEndpoint = false;
+                outcome = await _pipeline.ExecuteAsync((ctx, state) => state.Transport.SendOnceAsync(state.Attempt, ctx.CancellationToken), context,
+                    (Transport: this, Attempt: attempt)).ConfigureAwait(false);
+            }
+            catch (TimeoutRejectedException ex)
+            {
+                throw new SfConnectionException(
+                    $"{request.Operation.Name}: no answer within {_options.EffectiveTotalTimeout.TotalSeconds:0.#} s in all (the connection's total timeout).", true, ex)
+                { Operation = request.Operation.Name, RequestId = attempt.Call.RequestId };
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+            if (outcome.Failure != null) throw outcome.Failure;
+            return outcome.Response!;
+        }
 
-                using (var message = new HttpRequestMessage(request.Operation.Method, uri))
-                using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        /// <summary>One send, on the preferred endpoint (the failover handler moves it when that one refuses).</summary>
+        private async ValueTask<Outcome> SendOnceAsync(Attempt attempt, CancellationToken cancellationToken)
+        {
+            var request = attempt.Request;
+            var isRead = request.Operation.Method == HttpMethod.Get;
+            var call = attempt.Call;
+            using (var message = new HttpRequestMessage(request.Operation.Method, _stack.Endpoints.UriFor(_stack.Endpoints.Preferred, call.PathAndQuery)))
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                call.AttachTo(message);
+                if (attempt.Body != null)
                 {
-                    message.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
-                    message.Headers.TryAddWithoutValidation(ClientTypeHeader, _options.ClientType);
-                    message.Headers.Accept.ParseAdd("application/json");
-                    if (_options.AccessToken != null)
+                    message.Content = new ByteArrayContent(attempt.Body);
+                    message.Content.Headers.ContentType = JsonContentType;
+                }
+                deadline.CancelAfter(_options.EffectiveAttemptTimeout);
+                try
+                {
+                    using (var response = await _stack.Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false))
                     {
-                        // Turned to text per request and only into the header; the trace never shows headers.
-                        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Models.SecretText.Reveal(_options.AccessToken));
-                    }
-                    if (body != null)
-                    {
-                        message.Content = new ByteArrayContent(body);
-                        message.Content.Headers.ContentType = JsonContentType;
-                    }
+                        var bytes = response.Content == null ? Array.Empty<byte>() : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                        var status = (int)response.StatusCode;
+                        var uri = response.RequestMessage?.RequestUri ?? message.RequestUri!;
+                        if (status >= 200 && status < 300) return new Outcome(new SfResponse(status, bytes, call.RequestId, uri));
 
-                    trace?.Invoke($"{request.Operation.Method} {uri} ({RequestIdHeader}: {requestId}{(attempt > 0 ? $", retry {attempt}" : "")})");
-                    var clock = Stopwatch.StartNew();
-                    deadline.CancelAfter(_options.EffectiveRequestTimeout);
-                    try
-                    {
-                        using (var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false))
-                        {
-                            var bytes = response.Content == null ? Array.Empty<byte>() : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-                            var status = (int)response.StatusCode;
-                            trace?.Invoke($"{request.Operation.Name}: HTTP {status} after {clock.ElapsedMilliseconds} ms");
-                            if (status >= 200 && status < 300)
-                            {
-                                Volatile.Write(ref _preferredEndpoint, endpointIndex);
-                                return new SfResponse(status, bytes, requestId, uri);
-                            }
-
-                            var error = DecodeError(status, bytes, requestId, request.Operation.Name);
-                            // 503 means the request was not taken on; 504 may have been, so only reads are repeated.
-                            if (!(status == 503 || (status == 504 && isRead))) throw error;
-                            failure = error;
-                        }
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        throw;
-                    }
-                    catch (OperationCanceledException ex)
-                    {
-                        failure = new SfConnectionException(
-                            $"{request.Operation.Name}: no answer from {endpoints[endpointIndex]} within {_options.EffectiveRequestTimeout.TotalSeconds:0.#} s.", true, ex)
-                        { Operation = request.Operation.Name, RequestId = requestId };
-                        // A state change that timed out may still have been applied: do not send it again.
-                        if (!isRead) throw failure;
-                    }
-                    catch (HttpRequestException ex)
-                    {
-                        failure = new SfConnectionException(
-                            $"{request.Operation.Name}: could not reach {endpoints[endpointIndex]}: {Innermost(ex).Message}", false, ex)
-                        { Operation = request.Operation.Name, RequestId = requestId };
-                        moveEndpoint = true;
+                        var error = DecodeError(status, bytes, call.RequestId, request.Operation.Name);
+                        // 503: not taken on, so anything may be sent again; 504: perhaps applied, so only reads.
+                        return new Outcome(error, status == 503 || (status == 504 && isRead), RetryAfter(response));
                     }
                 }
-
-                if (attempt >= _options.MaxRetries) throw failure;
-                attempt++;
-                if (moveEndpoint && endpoints.Count > 1)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    endpointIndex = (endpointIndex + 1) % endpoints.Count;
+                    throw;
                 }
-                var delay = BackoffDelay(attempt);
-                trace?.Invoke($"{request.Operation.Name}: {failure.ErrorId}; retrying in {delay.TotalMilliseconds:0} ms");
-                if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                catch (OperationCanceledException ex)
+                {
+                    var failure = new SfConnectionException(
+                        $"{request.Operation.Name}: no answer from {message.RequestUri!.GetLeftPart(UriPartial.Authority)} within {_options.EffectiveAttemptTimeout.TotalSeconds:0.#} s.", true, ex)
+                    { Operation = request.Operation.Name, RequestId = call.RequestId };
+                    // A state change that timed out may still have been applied: it is not sent again.
+                    return new Outcome(failure, isRead, null);
+                }
+                catch (HttpRequestException ex)
+                {
+                    var failure = new SfConnectionException(
+                        $"{request.Operation.Name}: could not reach {message.RequestUri!.GetLeftPart(UriPartial.Authority)}: {SfSendFailure.Innermost(ex).Message}", false, ex)
+                    { Operation = request.Operation.Name, RequestId = call.RequestId };
+                    return new Outcome(failure, isRead || SfSendFailure.NeverLeft(ex), null);
+                }
             }
         }
 
-        private TimeSpan BackoffDelay(int attempt)
+        private static ResiliencePipeline<Outcome> BuildPipeline(SfConnectionOptions options)
         {
-            var ms = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-            return TimeSpan.FromMilliseconds(Math.Min(ms, 30000));
+            var builder = new ResiliencePipelineBuilder<Outcome>().AddTimeout(options.EffectiveTotalTimeout);
+            if (options.MaxRetries == 0) return builder.Build();
+            var started = new ResiliencePropertyKey<long>("SfBackup.Started");
+            return builder.AddRetry(new RetryStrategyOptions<Outcome>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                MaxDelay = TimeSpan.FromSeconds(30),
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result?.Retryable == true),
+                // The cluster's Retry-After wins over the back-off.
+                DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Result?.RetryAfter),
+                OnRetry = args =>
+                {
+                    if (args.Context.Properties.TryGetValue(CurrentKey, out var attempt))
+                    {
+                        attempt.Call.Attempt = args.AttemptNumber + 1;
+                        attempt.Call.Trace?.Invoke($"{attempt.Request.Operation.Name}: {args.Outcome.Result?.Failure?.ErrorId}; retrying in {args.RetryDelay.TotalMilliseconds:0} ms");
+                    }
+                    return default;
+                },
+            }).Build();
         }
 
-        private static Exception Innermost(Exception ex)
+        /// <summary>A Retry-After header as a delay: seconds, or a date from now.</summary>
+        private static TimeSpan? RetryAfter(HttpResponseMessage response)
         {
-            while (ex.InnerException != null) ex = ex.InnerException;
-            return ex;
+            var header = response.Headers.RetryAfter;
+            if (header == null) return null;
+            if (header.Delta.HasValue) return header.Delta.Value;
+            if (header.Date.HasValue)
+            {
+                var wait = header.Date.Value - DateTimeOffset.UtcNow;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+            return null;
+        }
+
+        /// <summary>The state of one call across its attempts.</summary>
+        private sealed class Attempt
+        {
+            public Attempt(SfRequest request, SfCallInfo call, byte[]? body)
+            {
+                Request = request;
+                Call = call;
+                Body = body;
+            }
+
+            public SfRequest Request { get; }
+            public SfCallInfo Call { get; }
+            public byte[]? Body { get; }
+        }
+
+        /// <summary>What one send came to: an answer, or a failure and whether it may be sent again.</summary>
+        private sealed class Outcome
+        {
+            public Outcome(SfResponse response) => Response = response;
+
+            public Outcome(SfClientException failure, bool retryable, TimeSpan? retryAfter)
+            {
+                Failure = failure;
+                Retryable = retryable;
+                RetryAfter = retryAfter;
+            }
+
+            public SfResponse? Response { get; }
+            public SfClientException? Failure { get; }
+            public bool Retryable { get; }
+            public TimeSpan? RetryAfter { get; }
         }
 
         private static readonly Regex Tags = new Regex("<[^>]*>", RegexOptions.CultureInvariant);

@@ -42,7 +42,12 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateRange(1, 86400)]
         public int RequestTimeoutSec { get; set; }
 
-        /// <summary><para type="description">Extra attempts after 503, 504 on reads, or an endpoint that does not answer (0..10, default 3).</para></summary>
+        /// <summary><para type="description">How long one call may take in all, every attempt and every wait between retries included (1..86400). Default: the request timeout times the number of attempts.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TotalTimeoutSec { get; set; }
+
+        /// <summary><para type="description">Extra attempts after 503, 504 on reads, or an endpoint that does not answer (0..10, default 3). Waits grow exponentially with random jitter, and a Retry-After from the cluster is honoured.</para></summary>
         [Parameter]
         [ValidateRange(0, 10)]
         public int RetryCount { get; set; } = 3;
@@ -79,6 +84,7 @@ namespace SfBackup.PowerShell.Cmdlets
                 ApiVersion = ApiVersion,
                 ServerTimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : (long?)null,
                 RequestTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(RequestTimeoutSec)) ? TimeSpan.FromSeconds(RequestTimeoutSec) : (TimeSpan?)null,
+                TotalTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(TotalTimeoutSec)) ? TimeSpan.FromSeconds(TotalTimeoutSec) : (TimeSpan?)null,
                 MaxRetries = RetryCount,
                 ClientCertificate = ClientCertificate,
                 SkipCertificateCheck = SkipCertificateCheck,

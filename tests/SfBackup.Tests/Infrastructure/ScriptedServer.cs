@@ -22,6 +22,9 @@ public sealed class ScriptedServer : IAsyncDisposable
     public int RequestCount => Volatile.Read(ref _count);
     public List<string> Targets { get; } = [];
 
+    /// <summary>When each request arrived, and over which TCP connection, in order.</summary>
+    public List<(DateTime At, string ConnectionId)> Arrivals { get; } = [];
+
     public static async Task<ScriptedServer> StartAsync(Func<HttpContext, int, Task> respond, X509Certificate2? httpsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -33,7 +36,11 @@ public sealed class ScriptedServer : IAsyncDisposable
         app.Run(async context =>
         {
             var n = Interlocked.Increment(ref server._count);
-            lock (server.Targets) server.Targets.Add(context.Request.Method + " " + context.Request.Path + context.Request.QueryString);
+            lock (server.Targets)
+            {
+                server.Targets.Add(context.Request.Method + " " + context.Request.Path + context.Request.QueryString);
+                server.Arrivals.Add((DateTime.UtcNow, context.Connection.Id));
+            }
             await respond(context, n);
         });
         await app.StartAsync();

@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using SfBackup.Client.Session;
+
+namespace SfBackup.Client.Transport
+{
+    /// <summary>What the transport tells the handlers about one call, carried on the request message.</summary>
+    internal sealed class SfCallInfo
+    {
+        public const string Key = "SfBackup.Call";
+
+        public SfCallInfo(string operation, string pathAndQuery, Action<string>? trace)
+        {
+            Operation = operation;
+            PathAndQuery = pathAndQuery;
+            Trace = trace;
+        }
+
+        public string Operation { get; }
+
+        /// <summary>The request's path and query, to be put after whichever endpoint it goes to.</summary>
+        public string PathAndQuery { get; }
+        public Action<string>? Trace { get; }
+
+        /// <summary>Which try this is (0 for the first), for the trace.</summary>
+        public int Attempt { get; set; }
+
+        /// <summary>The request id the last send went out with.</summary>
+        public string RequestId { get; set; } = "";
+
+        public static SfCallInfo? Of(HttpRequestMessage request) =>
+#pragma warning disable CS0618 // Properties: the netstandard2.0 way to carry per-request state through handlers
+            request.Properties.TryGetValue(Key, out var value) ? value as SfCallInfo : null;
+
+        public void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
+#pragma warning restore CS0618
+    }
+
+    /// <summary>
+    /// Endpoint failover: sends to the endpoint that answered last, and when one provably never got the request
+    /// (connection refused, name not resolved) sends it to the next one straight away. Any other failure is the
+    /// resilience pipeline's to judge, since the request may have been applied.
+    /// </summary>
+    internal sealed class SfFailoverHandler : DelegatingHandler
+    {
+        private readonly SfEndpoints _endpoints;
+
+        public SfFailoverHandler(SfEndpoints endpoints) => _endpoints = endpoints;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var call = SfCallInfo.Of(request);
+            var tries = call == null ? 1 : _endpoints.Count;
+            var index = _endpoints.Preferred;
+            for (var tried = 1; ; tried++)
+            {
+                if (call != null) request.RequestUri = _endpoints.UriFor(index, call.PathAndQuery);
+                try
+                {
+                    var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                    _endpoints.Preferred = index;
+                    return response;
+                }
+                catch (HttpRequestException ex) when (tried < tries && SfSendFailure.NeverLeft(ex))
+                {
+                    var next = (index + 1) % tries;
+                    call?.Trace?.Invoke($"{_endpoints[index]} did not take the connection ({SfSendFailure.Innermost(ex).Message}); trying {_endpoints[next]}");
+                    index = next;
+                }
+            }
+        }
+    }
+
+    /// <summary>The Service Fabric headers: a new request id for every send, the client type, JSON, and the bearer token.</summary>
+    internal sealed class SfHeadersHandler : DelegatingHandler
+    {
+        private readonly SfConnectionOptions _options;
+
+        public SfHeadersHandler(SfConnectionOptions options) => _options = options;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var requestId = Guid.NewGuid().ToString();
+            request.Headers.Remove(SfTransport.RequestIdHeader);
+            request.Headers.TryAddWithoutValidation(SfTransport.RequestIdHeader, requestId);
+            if (!request.Headers.Contains(SfTransport.ClientTypeHeader)) request.Headers.TryAddWithoutValidation(SfTransport.ClientTypeHeader, _options.ClientType);
+            if (request.Headers.Accept.Count == 0) request.Headers.Accept.ParseAdd("application/json");
+            if (_options.AccessToken != null)
+            {
+                // Turned to text per request and only into the header; the trace never shows headers.
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Models.SecretText.Reveal(_options.AccessToken));
+            }
+            var call = SfCallInfo.Of(request);
+            if (call != null) call.RequestId = requestId;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>-Verbose: each send with its request id, and each answer's status and time. Never a header or a body.</summary>
+    internal sealed class SfTraceHandler : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var call = SfCallInfo.Of(request);
+            var trace = call?.Trace;
+            if (trace == null) return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+            trace($"{request.Method} {request.RequestUri} ({SfTransport.RequestIdHeader}: {call!.RequestId}{(call.Attempt > 0 ? $", retry {call.Attempt}" : "")})");
+            var clock = Stopwatch.StartNew();
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            trace($"{call.Operation}: HTTP {(int)response.StatusCode} after {clock.ElapsedMilliseconds} ms");
+            return response;
+        }
+    }
+
+    /// <summary>A connection's gateways and the one that answered last, shared by every handler chain the factory builds.</summary>
+    internal sealed class SfEndpoints
+    {
+        private readonly IReadOnlyList<Uri> _endpoints;
+        private int _preferred;
+
+        public SfEndpoints(IReadOnlyList<Uri> endpoints) => _endpoints = endpoints;
+
+        public int Count => _endpoints.Count;
+        public Uri this[int index] => _endpoints[index];
+
+        public int Preferred
+        {
+            get => Volatile.Read(ref _preferred) % _endpoints.Count;
+            set => Volatile.Write(ref _preferred, value);
+        }
+
+        /// <summary>A path and query on endpoint <paramref name="index"/>.</summary>
+        public Uri UriFor(int index, string pathAndQuery) => new Uri(_endpoints[index].GetLeftPart(UriPartial.Path).TrimEnd('/') + pathAndQuery);
+    }
+
+    /// <summary>How a send failed: whether the request provably never reached a server.</summary>
+    internal static class SfSendFailure
+    {
+        /// <summary>
+        /// True when the connection was never made (refused, no such host, network unreachable): nothing was sent,
+        /// so any request, a Backup or a Restore included, may be sent again.
+        /// </summary>
+        public static bool NeverLeft(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is SocketException socket)
+                {
+                    switch (socket.SocketErrorCode)
+                    {
+                        case SocketError.ConnectionRefused:
+                        case SocketError.HostNotFound:
+                        case SocketError.TryAgain:
+                        case SocketError.NoData:
+                        case SocketError.HostUnreachable:
+                        case SocketError.NetworkUnreachable:
+                        case SocketError.AddressNotAvailable:
+                            return true;
+                    }
+                }
+                if (e is WebException web && (web.Status == WebExceptionStatus.ConnectFailure || web.Status == WebExceptionStatus.NameResolutionFailure))
+                    return true;
+            }
+            return false;
+        }
+
+        public static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null) ex = ex.InnerException;
+            return ex;
+        }
+    }
+}
