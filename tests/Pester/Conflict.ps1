@@ -45,7 +45,9 @@ function Invoke-EveryFamily {
     $latest | Restore-SfPartition -WhatIf
     "partitions: $(@(Get-SfApplication | Get-SfService | Get-SfPartition).Count)"
     $client = (Get-SfClusterConnection).GetType().Assembly
-    "client context: $([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($client).GetType().FullName)"
+    $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($client)
+    "client context: $($context.GetType().FullName)"
+    foreach ($own in $context.Assemblies) { "sfbackup uses: $($own.GetName().Name) $($own.GetName().Version)" }
     Disconnect-SfCluster
 }
 

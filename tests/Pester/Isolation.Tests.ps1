@@ -35,6 +35,10 @@ Describe 'Dependency isolation in a real session' {
         $lines | Should -Contain 'backup: Incremental'
         $lines | Should -Contain 'partitions: 7'
         $lines | Should -Contain 'client context: SfBackup.Loader.SfLoadContext'
+        # SfBackup ran on its own Microsoft.Extensions.Http and Polly, in its own context, beside the other module's 7.0.
+        $lines | Should -Contain 'sfbackup uses: Microsoft.Extensions.Http 10.0.0.0'
+        $lines | Should -Contain 'sfbackup uses: Microsoft.Extensions.DependencyInjection.Abstractions 10.0.0.0'
+        ($lines | Where-Object { $_ -like 'sfbackup uses: Polly.Core *' }) | Should -Not -BeNullOrEmpty
     }
 
     It 'loads the client once, from dependencies/, into the module''s own context' {
