@@ -61,7 +61,8 @@ namespace SfBackup.Client.Transport
             var index = _endpoints.Preferred;
             for (var tried = 1; ; tried++)
             {
-                if (call != null) request.RequestUri = _endpoints.UriFor(index, call.PathAndQuery);
+                // The transport addressed it to the preferred endpoint already; only a move needs a new URI.
+                if (call != null && tried > 1) request.RequestUri = _endpoints.UriFor(index, call.PathAndQuery);
                 try
                 {
                     var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

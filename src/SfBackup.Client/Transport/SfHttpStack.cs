@@ -33,6 +33,8 @@ namespace SfBackup.Client.Transport
                 .AddHttpMessageHandler(() => new SfFailoverHandler(endpoints))
                 .AddHttpMessageHandler(() => new SfHeadersHandler(options))
                 .AddHttpMessageHandler(() => new SfTraceHandler())
+                // The factory's own logging handlers would cost every call and log nowhere: -Verbose is SfTraceHandler's.
+                .RemoveAllLoggers()
                 .SetHandlerLifetime(_lifetime);
             _services = services.BuildServiceProvider();
             _factory = _services.GetRequiredService<IHttpClientFactory>();
