@@ -9,7 +9,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Polly;
 using Polly.Retry;
-using Polly.Timeout;
 using SfBackup.Client.Session;
 
 namespace SfBackup.Client.Transport
@@ -39,13 +38,13 @@ namespace SfBackup.Client.Transport
         private static readonly ResiliencePropertyKey<Attempt> CurrentKey = new ResiliencePropertyKey<Attempt>("SfBackup.Attempt");
         private readonly SfHttpStack _stack;
         private readonly SfConnectionOptions _options;
-        private readonly ResiliencePipeline<Outcome> _pipeline;
+        private readonly ResiliencePipeline<Outcome>? _retry;
 
         internal SfTransport(SfHttpStack stack, SfConnectionOptions options)
         {
             _stack = stack;
             _options = options;
-            _pipeline = BuildPipeline(options);
+            _retry = BuildRetry(options);
         }
 
         /// <summary>The full URI a request goes to on one endpoint (also what -WhatIf and verbose output show).</summary>
@@ -74,26 +73,50 @@ namespace SfBackup.Client.Transport
         public async Task<SfResponse> SendAsync(SfRequest request, Action<string>? trace, CancellationToken cancellationToken)
         {
             var attempt = new Attempt(request, new SfCallInfo(request.Operation.Name, PathAndQuery(request), trace), request.Body?.Invoke());
+            // The total bound, waits included: one deadline for the whole call.
+            using (var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                total.CancelAfter(_options.EffectiveTotalTimeout);
+                try
+                {
+                    var outcome = await SendOnceAsync(attempt, total.Token).ConfigureAwait(false);
+                    // Most calls end here. Only a retryable failure goes to the retry pipeline, which starts from this
+                    // first outcome (so the pipeline costs nothing on the way to a success).
+                    if (outcome.Failure != null && outcome.Retryable && _retry != null) outcome = await RetryAsync(attempt, outcome, total.Token).ConfigureAwait(false);
+                    if (outcome.Failure != null) throw outcome.Failure;
+                    return outcome.Response!;
+                }
+                catch (OperationCanceledException ex) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new SfConnectionException(
+                        $"{request.Operation.Name}: no answer within {_options.EffectiveTotalTimeout.TotalSeconds:0.#} s in all (the connection's total timeout).", true, ex)
+                    { Operation = request.Operation.Name, RequestId = attempt.Call.RequestId };
+                }
+            }
+        }
+
+        private async Task<Outcome> RetryAsync(Attempt attempt, Outcome first, CancellationToken cancellationToken)
+        {
+            attempt.Pending = first;
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
             context.Properties.Set(CurrentKey, attempt);
-            Outcome outcome;
             try
             {
-                outcome = await _pipeline.ExecuteAsync((ctx, state) => state.Transport.SendOnceAsync(state.Attempt, ctx.CancellationToken), context,
+                return await _retry!.ExecuteAsync((ctx, state) => state.Transport.NextAsync(state.Attempt, ctx.CancellationToken), context,
                     (Transport: this, Attempt: attempt)).ConfigureAwait(false);
-            }
-            catch (TimeoutRejectedException ex)
-            {
-                throw new SfConnectionException(
-                    $"{request.Operation.Name}: no answer within {_options.EffectiveTotalTimeout.TotalSeconds:0.#} s in all (the connection's total timeout).", true, ex)
-                { Operation = request.Operation.Name, RequestId = attempt.Call.RequestId };
             }
             finally
             {
                 ResilienceContextPool.Shared.Return(context);
             }
-            if (outcome.Failure != null) throw outcome.Failure;
-            return outcome.Response!;
+        }
+
+        /// <summary>The pipeline's attempts: the first one replays the outcome already in hand, the rest send.</summary>
+        private ValueTask<Outcome> NextAsync(Attempt attempt, CancellationToken cancellationToken)
+        {
+            var pending = attempt.Pending;
+            attempt.Pending = null;
+            return pending != null ? new ValueTask<Outcome>(pending) : SendOnceAsync(attempt, cancellationToken);
         }
 
         /// <summary>One send, on the preferred endpoint (the failover handler moves it when that one refuses).</summary>
@@ -148,12 +171,11 @@ namespace SfBackup.Client.Transport
             }
         }
 
-        private static ResiliencePipeline<Outcome> BuildPipeline(SfConnectionOptions options)
+        /// <summary>The retry pipeline (none with MaxRetries 0). Its waits end at the call's total deadline.</summary>
+        private static ResiliencePipeline<Outcome>? BuildRetry(SfConnectionOptions options)
         {
-            var builder = new ResiliencePipelineBuilder<Outcome>().AddTimeout(options.EffectiveTotalTimeout);
-            if (options.MaxRetries == 0) return builder.Build();
-            var started = new ResiliencePropertyKey<long>("SfBackup.Started");
-            return builder.AddRetry(new RetryStrategyOptions<Outcome>
+            if (options.MaxRetries == 0) return null;
+            return new ResiliencePipelineBuilder<Outcome>().AddRetry(new RetryStrategyOptions<Outcome>
             {
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
@@ -202,6 +224,9 @@ namespace SfBackup.Client.Transport
             public SfRequest Request { get; }
             public SfCallInfo Call { get; }
             public byte[]? Body { get; }
+
+            /// <summary>An outcome the retry pipeline takes as its first attempt instead of sending.</summary>
+            public Outcome? Pending { get; set; }
         }
 
         /// <summary>What one send came to: an answer, or a failure and whether it may be sent again.</summary>
