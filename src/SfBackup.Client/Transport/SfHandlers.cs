@@ -11,11 +11,9 @@ using SfBackup.Client.Session;
 
 namespace SfBackup.Client.Transport
 {
-    /// <summary>What the transport tells the handlers about one call, carried on the request message.</summary>
+    /// <summary>What the transport tells the handlers about one call, carried by <see cref="SfRequestMessage"/>.</summary>
     internal sealed class SfCallInfo
     {
-        public const string Key = "SfBackup.Call";
-
         public SfCallInfo(string operation, string pathAndQuery, Action<string>? trace)
         {
             Operation = operation;
@@ -35,12 +33,19 @@ namespace SfBackup.Client.Transport
         /// <summary>The request id the last send went out with.</summary>
         public string RequestId { get; set; } = "";
 
-        public static SfCallInfo? Of(HttpRequestMessage request) =>
-#pragma warning disable CS0618 // Properties: the netstandard2.0 way to carry per-request state through handlers
-            request.Properties.TryGetValue(Key, out var value) ? value as SfCallInfo : null;
+        public static SfCallInfo? Of(HttpRequestMessage request) => (request as SfRequestMessage)?.Call;
+    }
 
-        public void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
-#pragma warning restore CS0618
+    /// <summary>A request that carries its call's state to the handlers (no per-request property bag to fill and search).</summary>
+    internal sealed class SfRequestMessage : HttpRequestMessage
+    {
+        public SfRequestMessage(HttpMethod method, Uri uri, SfCallInfo call)
+            : base(method, uri)
+        {
+            Call = call;
+        }
+
+        public SfCallInfo Call { get; }
     }
 
     /// <summary>
@@ -92,7 +97,7 @@ namespace SfBackup.Client.Transport
             request.Headers.Remove(SfTransport.RequestIdHeader);
             request.Headers.TryAddWithoutValidation(SfTransport.RequestIdHeader, requestId);
             if (!request.Headers.Contains(SfTransport.ClientTypeHeader)) request.Headers.TryAddWithoutValidation(SfTransport.ClientTypeHeader, _options.ClientType);
-            if (request.Headers.Accept.Count == 0) request.Headers.Accept.ParseAdd("application/json");
+            if (!request.Headers.Contains("Accept")) request.Headers.TryAddWithoutValidation("Accept", "application/json");
             if (_options.AccessToken != null)
             {
                 // Turned to text per request and only into the header; the trace never shows headers.

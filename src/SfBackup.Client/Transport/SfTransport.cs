@@ -125,10 +125,9 @@ namespace SfBackup.Client.Transport
             var request = attempt.Request;
             var isRead = request.Operation.Method == HttpMethod.Get;
             var call = attempt.Call;
-            using (var message = new HttpRequestMessage(request.Operation.Method, _stack.Endpoints.UriFor(_stack.Endpoints.Preferred, call.PathAndQuery)))
+            using (var message = new SfRequestMessage(request.Operation.Method, _stack.Endpoints.UriFor(_stack.Endpoints.Preferred, call.PathAndQuery), call))
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                call.AttachTo(message);
                 if (attempt.Body != null)
                 {
                     message.Content = new ByteArrayContent(attempt.Body);
