@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
 using SfBackup.Client.Transport;
 
 namespace SfBackup.Client.Session
@@ -12,14 +14,21 @@ namespace SfBackup.Client.Session
     /// </summary>
     public sealed class SfClusterConnection : IDisposable
     {
-        private readonly SfHttpStack _stack;
+        private readonly Task<SfHttpStack> _stack;
         private bool _disposed;
 
         public SfClusterConnection(SfConnectionOptions options)
         {
             Options = (options ?? throw new ArgumentNullException(nameof(options))).ValidatedCopy();
             var validated = Options;
-            _stack = new SfHttpStack(validated, () => CreateHandler(validated));
+            // Nothing is sent before the first call, so the HTTP stack (container, factory, first handler chain) is
+            // built in the background meanwhile; the first call waits for it only if it is not ready yet.
+            _stack = Task.Run(() =>
+            {
+                var stack = new SfHttpStack(validated, () => CreateHandler(validated));
+                _ = stack.Client;
+                return stack;
+            });
             Transport = new SfTransport(_stack, Options);
             ConnectedAtUtc = DateTime.UtcNow;
         }
@@ -57,7 +66,7 @@ namespace SfBackup.Client.Session
         {
             if (_disposed) return;
             _disposed = true;
-            _stack.Dispose();
+            _stack.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         private static HttpMessageHandler CreateHandler(SfConnectionOptions options)

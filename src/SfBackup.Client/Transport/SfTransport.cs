@@ -36,11 +36,11 @@ namespace SfBackup.Client.Transport
 
         private static readonly MediaTypeHeaderValue JsonContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
         private static readonly ResiliencePropertyKey<Attempt> CurrentKey = new ResiliencePropertyKey<Attempt>("SfBackup.Attempt");
-        private readonly SfHttpStack _stack;
+        private readonly Task<SfHttpStack> _stack;
         private readonly SfConnectionOptions _options;
         private readonly ResiliencePipeline<Outcome>? _retry;
 
-        internal SfTransport(SfHttpStack stack, SfConnectionOptions options)
+        internal SfTransport(Task<SfHttpStack> stack, SfConnectionOptions options)
         {
             _stack = stack;
             _options = options;
@@ -122,10 +122,11 @@ namespace SfBackup.Client.Transport
         /// <summary>One send, on the preferred endpoint (the failover handler moves it when that one refuses).</summary>
         private async ValueTask<Outcome> SendOnceAsync(Attempt attempt, CancellationToken cancellationToken)
         {
+            var stack = _stack.Status == TaskStatus.RanToCompletion ? _stack.Result : await _stack.ConfigureAwait(false);
             var request = attempt.Request;
             var isRead = request.Operation.Method == HttpMethod.Get;
             var call = attempt.Call;
-            using (var message = new SfRequestMessage(request.Operation.Method, _stack.Endpoints.UriFor(_stack.Endpoints.Preferred, call.PathAndQuery), call))
+            using (var message = new SfRequestMessage(request.Operation.Method, stack.Endpoints.UriFor(stack.Endpoints.Preferred, call.PathAndQuery), call))
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 if (attempt.Body != null)
@@ -136,7 +137,7 @@ namespace SfBackup.Client.Transport
                 deadline.CancelAfter(_options.EffectiveAttemptTimeout);
                 try
                 {
-                    using (var response = await _stack.Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false))
+                    using (var response = await stack.Client.SendAsync(message, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false))
                     {
                         var bytes = response.Content == null ? Array.Empty<byte>() : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
                         var status = (int)response.StatusCode;
