@@ -45,6 +45,7 @@ public sealed class BrsApi
     private readonly EmulatorState _state;
     private readonly EmulatorOptions _options;
     private readonly RequestJournal _journal;
+    private readonly FaultInjector _faults;
     private readonly Dictionary<string, Route> _routes = new(StringComparer.OrdinalIgnoreCase);
 
     private const string ListAction = "(list)";
@@ -52,11 +53,12 @@ public sealed class BrsApi
 
     private sealed record Route(string ApiVersion, int SuccessStatus, Func<BrsCall, object?> Handler);
 
-    public BrsApi(EmulatorState state, EmulatorOptions options, RequestJournal journal)
+    public BrsApi(EmulatorState state, EmulatorOptions options, RequestJournal journal, FaultInjector faults)
     {
         _state = state;
         _options = options;
         _journal = journal;
+        _faults = faults;
         var h = new BackupHandlers(state, options);
         // The lowest api-version each operation accepts: the seed documents' for the first five, 6.4 for the rest of
         // BRS (9.1 for SkipAutoRestore), and the cluster queries' own.
@@ -83,6 +85,10 @@ public sealed class BrsApi
         Add("GET", "BackupPolicies", GetAction, "6.4", 200, h.GetPolicy);
         Add("GET", "BackupPolicies", "GetBackupEnabledEntities", "6.4", 200, h.PolicyEntities);
         Add("POST", "BackupRestore", "GetBackups", "6.4", 200, h.BackupsInStorage);
+
+        // Cluster-level reads other Service Fabric tools make on connect (Microsoft's module, Service Fabric Explorer).
+        Add("GET", "", "GetClusterManifest", "6.0", 200, _ => ClusterManifest());
+        Add("GET", "", "GetClusterVersion", "6.4", 200, _ => new JsonObject { ["Version"] = _options.RuntimeVersion + ".0.0" });
 
         Add("GET", "Applications", ListAction, "6.1", 200, h.Applications);
         Add("GET", "Applications", "GetServices", "6.0", 200, h.Services);
@@ -129,6 +135,30 @@ public sealed class BrsApi
             }
         }
 
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        void Journal(int status, string? fault, bool applied) =>
+            _journal.Add(new JournalEntry(request.Method, rawTarget, headers, Encoding.UTF8.GetString(body), status, fault, applied));
+
+        var fault = _faults.Draw();
+        switch (fault)
+        {
+            case nameof(EmulatorFaults.Transient):
+                var (transientStatus, code) = _faults.TransientAnswer();
+                Journal(transientStatus, fault, false);
+                await WriteAsync(context, transientStatus, ErrorBody(code, "The cluster is busy (injected by the emulator)."));
+                return;
+            case nameof(EmulatorFaults.Html502):
+                Journal(502, fault, false);
+                context.Response.StatusCode = 502;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<html><body><h1>502 Bad Gateway</h1><p>upstream did not answer (injected by the emulator)</p></body></html>", context.RequestAborted);
+                return;
+            case nameof(EmulatorFaults.ResetBeforeApply):
+                Journal(0, fault, false);
+                context.Abort();
+                return;
+        }
+
         int status;
         object? answer;
         try
@@ -138,30 +168,74 @@ public sealed class BrsApi
         catch (FabricErrorException ex)
         {
             status = ex.Status;
-            answer = new JsonObject { ["Error"] = new JsonObject { ["Code"] = ex.Code, ["Message"] = ex.Message } };
+            answer = ErrorBody(ex.Code, ex.Message);
         }
-
-        _journal.Add(new JournalEntry(
-            request.Method, rawTarget,
-            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            Encoding.UTF8.GetString(body), status));
-
-        context.Response.StatusCode = status;
-        if (answer is not null)
+        catch (Exception ex)
         {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(answer is JsonNode node ? node.ToJsonString() : JsonSerializer.Serialize(answer), context.RequestAborted);
+            // A bug in the emulator, never the caller's fault: still a FabricError answer, and a 500 the hostile-request
+            // test looks for.
+            status = 500;
+            answer = ErrorBody("E_FAIL", $"The emulator failed: {ex.GetType().Name}: {ex.Message}");
         }
+        var applied = status is >= 200 and < 300 && !HttpMethods.IsGet(request.Method);
+
+        if (fault == nameof(EmulatorFaults.ResetAfterApply))
+        {
+            Journal(0, fault, applied);
+            context.Abort();
+            return;
+        }
+        var text = answer is null ? null : answer is JsonNode node ? node.ToJsonString() : JsonSerializer.Serialize(answer);
+        if (fault == nameof(EmulatorFaults.Truncated) && text is { Length: > 1 })
+        {
+            Journal(status, fault, applied);
+            var bytes = Encoding.UTF8.GetBytes(text);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = bytes.Length;
+            await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            context.Abort();
+            return;
+        }
+        Journal(status, fault is nameof(EmulatorFaults.Truncated) ? null : fault, applied);
+        await WriteAsync(context, status, text);
     }
+
+    private static JsonObject ErrorBody(string code, string message) =>
+        new() { ["Error"] = new JsonObject { ["Code"] = code, ["Message"] = message } };
+
+    private static async Task WriteAsync(HttpContext context, int status, object? answer)
+    {
+        context.Response.StatusCode = status;
+        if (answer is null) return;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(answer is string text ? text : answer is JsonNode node ? node.ToJsonString() : JsonSerializer.Serialize(answer), context.RequestAborted);
+    }
+
+    private JsonObject ClusterManifest()
+    {
+        var nodes = string.Concat(Enumerable.Range(0, 5).Select(i => $"<NodeType Name=\"NodeType{i}\" />"));
+        return new JsonObject
+        {
+            ["Manifest"] = $"<?xml version=\"1.0\" encoding=\"utf-8\"?><ClusterManifest Name=\"SfBackupEmulator\" Version=\"{_options.RuntimeVersion}\" " +
+                "xmlns=\"http://schemas.microsoft.com/2011/01/fabric\"><NodeTypes>" + nodes + "</NodeTypes>" +
+                "<FabricSettings><Section Name=\"BackupRestoreService\"><Parameter Name=\"SecretEncryptionCertThumbprint\" Value=\"\" /></Section></FabricSettings></ClusterManifest>",
+        };
+    }
+
+    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
 
     private (int, object?) Dispatch(string method, string rawTarget, IQueryCollection query, byte[] body)
     {
         var path = rawTarget.Split('?', 2)[0];
+        if (!path.StartsWith('/'))
+            throw FabricErrorException.InvalidArgument($"The request target '{Shorten(rawTarget)}' is not a path.");
         var marker = path.IndexOf("/$/", StringComparison.Ordinal);
-        var entityPath = marker < 0 ? path : path[..marker];
+        var entityPath = (marker < 0 ? path : path[..marker]).Trim('/');
         var action = marker < 0 ? "" : Uri.UnescapeDataString(path[(marker + 3)..]);
-        var slash = entityPath.IndexOf('/', 1);
-        var collection = slash < 0 ? entityPath.Trim('/') : entityPath[1..slash];
+        var slash = entityPath.IndexOf('/');
+        var collection = slash < 0 ? entityPath : entityPath[..slash];
         var key = slash < 0 ? "" : Uri.UnescapeDataString(entityPath[(slash + 1)..]);
         if (collection == "BackupRestore" && (key == "BackupPolicies" || key.StartsWith("BackupPolicies/", StringComparison.Ordinal)))
         {
@@ -172,7 +246,7 @@ public sealed class BrsApi
         if (marker < 0) action = key.Length == 0 ? ListAction : GetAction;
 
         if (!_routes.TryGetValue($"{method} {collection}/{action}", out var route))
-            throw new FabricErrorException(404, "NotFound", $"No operation {method} {path} in this emulator.");
+            throw new FabricErrorException(404, "NotFound", $"No operation {method} {Shorten(path)} in this emulator.");
 
         var apiVersion = query["api-version"].ToString();
         if (string.IsNullOrEmpty(apiVersion))

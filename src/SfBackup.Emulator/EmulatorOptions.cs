@@ -30,6 +30,51 @@ public sealed class EmulatorOptions
     public int LatencyMs { get; set; }
     public int LatencyJitterMs { get; set; }
 
+    /// <summary>Injected faults (--Emulator:Faults:Transient=0.05 and so on); POST /$Emulator/Faults changes them.</summary>
+    public EmulatorFaults Faults { get; set; } = new();
+
+    /// <summary>
+    /// Stateful partitions to generate on top of the default topology, for load and chaos tests: applications
+    /// fabric:/Load001…, 5 services each, 10 partitions a service (ids 00000000-0000-4000-8000-{n:D12}).
+    /// </summary>
+    public int Partitions { get; set; }
+
     /// <summary>How many requests the journal keeps (newest last).</summary>
     public int JournalSize { get; set; } = 1000;
+}
+
+/// <summary>
+/// Fractions of BRS requests (0..1, each drawn once per request, in this order) answered with a fault instead of
+/// normally. Transient, Html502 and ResetBeforeApply leave the cluster unchanged; ResetAfterApply and Truncated
+/// apply the request, then lose the answer.
+/// </summary>
+public sealed class EmulatorFaults
+{
+    /// <summary>503 FABRIC_E_NOT_READY, FABRIC_E_RECONFIGURATION_PENDING or FABRIC_E_NO_WRITE_QUORUM, or 504 FABRIC_E_TIMEOUT.</summary>
+    public double Transient { get; set; }
+
+    /// <summary>A proxy's HTML 502 page.</summary>
+    public double Html502 { get; set; }
+
+    /// <summary>The connection is reset after the request was read, before it is applied.</summary>
+    public double ResetBeforeApply { get; set; }
+
+    /// <summary>The request is applied, then the connection is reset without an answer.</summary>
+    public double ResetAfterApply { get; set; }
+
+    /// <summary>An answer with a body is cut off halfway (the request was applied).</summary>
+    public double Truncated { get; set; }
+
+    /// <summary>Set: the draws repeat from run to run.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Through the control endpoint only: when given, replace --Emulator:LatencyMs and LatencyJitterMs.</summary>
+    public int? LatencyMs { get; set; }
+    public int? LatencyJitterMs { get; set; }
+
+    public IEnumerable<(string Name, double Fraction)> Fractions =>
+    [
+        (nameof(Transient), Transient), (nameof(Html502), Html502), (nameof(ResetBeforeApply), ResetBeforeApply),
+        (nameof(ResetAfterApply), ResetAfterApply), (nameof(Truncated), Truncated),
+    ];
 }

@@ -139,7 +139,7 @@ public sealed class EmulatorState
     /// <summary>Back to the topology's starting state (tests and the Pester suite call this between cases).</summary>
     public void Reset()
     {
-        var topology = Topology.Load(_options.TopologyFile);
+        var topology = Topology.Load(_options.TopologyFile).WithGenerated(_options.Partitions);
         lock (Gate)
         {
             Applications.Clear();
@@ -270,8 +270,13 @@ public sealed class EmulatorState
     public TimeSpan BackupTakes => TimeSpan.FromSeconds(_options.BackupSeconds);
 }
 
-/// <summary>One request as it arrived, for tests that check exactly what a client sent.</summary>
-public sealed record JournalEntry(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers, string Body, int Status);
+/// <summary>
+/// One request as it arrived, for tests that check exactly what a client sent: its answer's status (0 when the
+/// connection was reset instead), the fault served if any, and whether it changed the cluster (a state change
+/// that was applied, whether or not its answer reached the client).
+/// </summary>
+public sealed record JournalEntry(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers, string Body, int Status,
+    string? Fault = null, bool Applied = false);
 
 public sealed class RequestJournal(EmulatorOptions options)
 {

@@ -18,6 +18,40 @@ public sealed class Topology
     }
 
     /// <summary>
+    /// This topology plus <paramref name="partitions"/> generated stateful partitions: applications fabric:/Load001…
+    /// with services Svc1…Svc5 of 10 partitions each (the last ones may hold fewer), ids 00000000-0000-4000-8000-n.
+    /// Each service splits the Int64 key space into equal ranges. None has backup enabled.
+    /// </summary>
+    public Topology WithGenerated(int partitions)
+    {
+        const int perService = 10, servicesPerApplication = 5;
+        for (var made = 0; made < partitions;)
+        {
+            var application = new TopologyApplication { Name = $"fabric:/Load{Applications.Count(a => a.Name.StartsWith("fabric:/Load", StringComparison.Ordinal)) + 1:D3}" };
+            for (var s = 1; s <= servicesPerApplication && made < partitions; s++)
+            {
+                var service = new TopologyService { Name = $"{application.Name}/Svc{s}", Kind = "Stateful" };
+                var count = Math.Min(perService, partitions - made);
+                var width = (decimal)ulong.MaxValue / count;
+                for (var i = 0; i < count; i++, made++)
+                {
+                    var low = (long)(long.MinValue + Math.Floor(width * i));
+                    var high = i == count - 1 ? long.MaxValue : (long)(long.MinValue + Math.Floor(width * (i + 1)) - 1);
+                    service.Partitions.Add(new TopologyPartition
+                    {
+                        Id = Guid.Parse($"00000000-0000-4000-8000-{made + 1:D12}"),
+                        LowKey = low.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        HighKey = high.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    });
+                }
+                application.Services.Add(service);
+            }
+            Applications.Add(application);
+        }
+        return this;
+    }
+
+    /// <summary>
     /// What the seed documents' examples name, set up so that each example works verbatim: CalcService's partition
     /// 1daae3f5-… is backed up by DailyAzureBackupPolicy (enabled at the application), suspended at partition level
     /// and at service level (so both Resume examples succeed), and has a finished restore to report.

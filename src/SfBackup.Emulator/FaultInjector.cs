@@ -1,0 +1,62 @@
+namespace SfBackup.Emulator;
+
+/// <summary>
+/// Draws, for each BRS request, whether it gets one of the faults in <see cref="EmulatorOptions.Faults"/>. The
+/// settings can be replaced while the emulator runs (POST /$Emulator/Faults).
+/// </summary>
+public sealed class FaultInjector
+{
+    private static readonly (int Status, string Code)[] TransientAnswers =
+    [
+        (503, "FABRIC_E_NOT_READY"), (503, "FABRIC_E_RECONFIGURATION_PENDING"), (503, "FABRIC_E_NO_WRITE_QUORUM"), (504, "FABRIC_E_TIMEOUT"),
+    ];
+
+    private readonly object _gate = new();
+    private EmulatorFaults _settings;
+    private Random _random;
+
+    public FaultInjector(EmulatorOptions options)
+    {
+        _settings = options.Faults;
+        _random = options.Faults.Seed is { } seed ? new Random(seed) : new Random();
+    }
+
+    public EmulatorFaults Settings
+    {
+        get { lock (_gate) return _settings; }
+    }
+
+    public void Replace(EmulatorFaults settings)
+    {
+        foreach (var (name, fraction) in settings.Fractions)
+        {
+            if (fraction is < 0 or > 1 || double.IsNaN(fraction))
+                throw FabricErrorException.InvalidArgument($"Faults:{name} must be a fraction from 0 to 1, not {fraction}.");
+        }
+        lock (_gate)
+        {
+            _settings = settings;
+            _random = settings.Seed is { } seed ? new Random(seed) : new Random();
+        }
+    }
+
+    /// <summary>The fault this request gets, by name, or null for a normal answer.</summary>
+    public string? Draw()
+    {
+        lock (_gate)
+        {
+            var draw = _random.NextDouble();
+            foreach (var (name, fraction) in _settings.Fractions)
+            {
+                if (draw < fraction) return name;
+                draw -= fraction;
+            }
+            return null;
+        }
+    }
+
+    public (int Status, string Code) TransientAnswer()
+    {
+        lock (_gate) return TransientAnswers[_random.Next(TransientAnswers.Length)];
+    }
+}
