@@ -52,6 +52,7 @@ public static class EmulatorHost
             try
             {
                 faults.Replace(settings);
+                if (settings.Next is { } next) faults.ForceNext(next);
             }
             catch (FabricErrorException ex)
             {

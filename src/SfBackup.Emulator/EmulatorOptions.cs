@@ -68,6 +68,9 @@ public sealed class EmulatorFaults
     /// <summary>Set: the draws repeat from run to run.</summary>
     public int? Seed { get; set; }
 
+    /// <summary>Through the control endpoint only: the faults the next requests get, in order ("None" for a normal answer).</summary>
+    public List<string>? Next { get; set; }
+
     /// <summary>Through the control endpoint only: when given, replace --Emulator:LatencyMs and LatencyJitterMs.</summary>
     public int? LatencyMs { get; set; }
     public int? LatencyJitterMs { get; set; }

@@ -12,6 +12,7 @@ public sealed class FaultInjector
     ];
 
     private readonly object _gate = new();
+    private readonly Queue<string> _next = new();
     private EmulatorFaults _settings;
     private Random _random;
 
@@ -40,11 +41,26 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>The next requests get these faults, in order ("" or "None" for a normal answer), before any drawing.</summary>
+    public void ForceNext(IEnumerable<string> faults)
+    {
+        lock (_gate)
+        {
+            foreach (var fault in faults)
+            {
+                if (fault is not ("" or "None") && _settings.Fractions.All(f => f.Name != fault))
+                    throw FabricErrorException.InvalidArgument($"'{fault}' is not a fault: {string.Join(", ", _settings.Fractions.Select(f => f.Name))} or None.");
+                _next.Enqueue(fault);
+            }
+        }
+    }
+
     /// <summary>The fault this request gets, by name, or null for a normal answer.</summary>
     public string? Draw()
     {
         lock (_gate)
         {
+            if (_next.TryDequeue(out var forced)) return forced is "" or "None" ? null : forced;
             var draw = _random.NextDouble();
             foreach (var (name, fraction) in _settings.Fractions)
             {

@@ -69,9 +69,10 @@ namespace SfBackup.PowerShell
         }
 
         /// <summary>
-        /// Runs one call for one pipeline item. A FabricError (or a client-side timeout) becomes a non-terminating
-        /// error whose target is the item, and the pipeline goes on; no answer at all from any endpoint stops the
-        /// command, since every further item would wait out the same retries.
+        /// Runs one call for one pipeline item. A FabricError, a client-side timeout or an answer lost on the way
+        /// becomes a non-terminating error whose target is the item, and the pipeline goes on; a cluster that takes
+        /// no connection at all (every endpoint refused, even after retries) stops the command, since every further
+        /// item would wait out the same retries.
         /// </summary>
         protected bool TryInvoke<T>(object target, string targetText, Func<SfBackupClient, CancellationToken, Task<T>> call, out T result) =>
             TryComplete(Start(call), target, targetText, out result);
@@ -108,7 +109,7 @@ namespace SfBackup.PowerShell
             {
                 throw new PipelineStoppedException();
             }
-            catch (SfConnectionException ex) when (!ex.IsTimeout)
+            catch (SfConnectionException ex) when (!ex.IsTimeout && ex.Unreachable)
             {
                 FlushTrace();
                 ThrowTerminatingError(SfErrors.Record(ex, target, targetText));
@@ -151,7 +152,7 @@ namespace SfBackup.PowerShell
 
         /// <summary>Sends an action's request without waiting for the answer.</summary>
         protected Task<SfResponse> StartAction(SfEntity entity, Cmdlets.SfAction action) =>
-            Start((client, token) => action.Send(client, entity, token));
+            Start((client, token) => action.SendOnce(client, entity, token));
 
         /// <summary>Waits for an action's answer, then -PassThru and the after-accept step; failures as in TryInvoke.</summary>
         protected void CompleteAction(SfEntity entity, Cmdlets.SfAction action, SfOperation? namedOperation, bool passThru, Task<SfResponse> sent,

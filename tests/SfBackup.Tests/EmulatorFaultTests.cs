@@ -15,9 +15,9 @@ namespace SfBackup.Tests;
 /// </summary>
 public sealed class EmulatorFaultTests
 {
-    private static readonly Guid Stock1 = Guid.Parse("a1b2c3d4-0001-4000-8000-000000000001");
+    private static readonly Guid Stock1 = Guid.Parse(KnownIds.Stock[0]);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private const string Seed = "1daae3f5-7fd6-42e9-b1ba-8c05f873994d";
+    private const string Seed = KnownIds.Seed;
 
     /// <summary>Malformed paths, methods, queries, headers and bodies, the /$/ family included.</summary>
     public static TheoryData<string, string, string?, string?> Hostile => new()
@@ -132,7 +132,7 @@ public sealed class EmulatorFaultTests
     {
         await using var emulator = await Faulty("ResetBeforeApply");
 
-        await Assert.ThrowsAsync<SfConnectionException>(() => Client(emulator).SuspendBackupAsync(SfEntity.Partition(Guid.Parse(Stock1.ToString())), Ct));
+        await Assert.ThrowsAsync<SfConnectionException>(() => Client(emulator).SuspendBackupAsync(SfEntity.Partition(Stock1), Ct));
 
         var entry = Assert.Single(emulator.Journal.Snapshot());
         Assert.Equal((0, "ResetBeforeApply", false), (entry.Status, entry.Fault, entry.Applied));

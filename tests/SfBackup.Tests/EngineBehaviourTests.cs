@@ -12,9 +12,9 @@ namespace SfBackup.Tests;
 [Collection(EngineCollection.Name)]
 public sealed class EngineBehaviourTests : IAsyncLifetime
 {
-    private const string Seed = "1daae3f5-7fd6-42e9-b1ba-8c05f873994d";
-    private const string Unknown = "99999999-9999-4999-8999-999999999999";
-    private static readonly string[] Stock = [.. Enumerable.Range(1, 4).Select(i => $"a1b2c3d4-000{i}-4000-8000-00000000000{i}")];
+    private const string Seed = KnownIds.Seed;
+    private const string Unknown = KnownIds.Unknown;
+    private static readonly string[] Stock = KnownIds.Stock;
     private const string EnableCommand = "SfBackup.PowerShell.Cmdlets.EnableSfPartitionBackupCommand";
     private readonly EmulatorFixture _emulator = EmulatorFixture.With();
     private Runspace _runspace = null!;

@@ -11,7 +11,7 @@ namespace SfBackup.Tests;
 [Collection(EngineCollection.Name)]
 public sealed partial class FormattingTests : IAsyncLifetime
 {
-    private const string Seed = "1daae3f5-7fd6-42e9-b1ba-8c05f873994d";
+    private const string Seed = KnownIds.Seed;
     private readonly EmulatorFixture _emulator = EmulatorFixture.With();
     private Runspace _runspace = null!;
 

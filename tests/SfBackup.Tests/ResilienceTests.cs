@@ -15,7 +15,7 @@ namespace SfBackup.Tests;
 /// </summary>
 public sealed partial class ResilienceTests
 {
-    private static readonly Guid Partition = Guid.Parse("1daae3f5-7fd6-42e9-b1ba-8c05f873994d");
+    private static readonly Guid Partition = Guid.Parse(KnownIds.Seed);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Task<ScriptedServer> Unavailable(int times, string? retryAfter = null) =>

@@ -11,8 +11,8 @@ namespace SfBackup.Tests;
 [Collection(EngineCollection.Name)]
 public sealed class RunspaceDefaultTests : IAsyncLifetime
 {
-    private static readonly string[] StockPartitions = [.. Enumerable.Range(1, 4).Select(i => $"a1b2c3d4-000{i}-4000-8000-00000000000{i}")];
-    private const string SeedPartition = "1daae3f5-7fd6-42e9-b1ba-8c05f873994d";
+    private static readonly string[] StockPartitions = KnownIds.Stock;
+    private const string SeedPartition = KnownIds.Seed;
     private readonly EmulatorFixture _a = EmulatorFixture.With();
     private readonly EmulatorFixture _b = EmulatorFixture.With();
 

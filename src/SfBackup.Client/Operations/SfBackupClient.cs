@@ -195,6 +195,39 @@ namespace SfBackup.Client.Operations
         public Task<SfResponse> SendAsync(SfRequest request, CancellationToken cancellationToken) =>
             _connection.GetTransport().SendAsync(request, _trace, cancellationToken);
 
+        /// <summary>
+        /// A state change sent so that its intent takes effect once. When its answer is lost after it left (the
+        /// connection dropped, a 504, no answer in time) it may or may not have been applied: <paramref name="holds"/>
+        /// reads the cluster to tell. Already in place: done, nothing is sent again. Not in place: sent again, up to
+        /// the connection's retry count. A change that provably never left, and every other failure, is as SendAsync
+        /// reports it.
+        /// </summary>
+        public async Task<SfResponse> SendIntentAsync(Func<CancellationToken, Task<SfResponse>> send, Func<DateTime, CancellationToken, Task<bool>> holds,
+            CancellationToken cancellationToken)
+        {
+            for (var round = 0; ; round++)
+            {
+                var sentUtc = DateTime.UtcNow;
+                try
+                {
+                    return await send(cancellationToken).ConfigureAwait(false);
+                }
+                catch (SfClientException ex) when (IsAnswerLost(ex) && round < _connection.Options.MaxRetries)
+                {
+                    _trace?.Invoke($"{ex.Operation}: the answer was lost ({ex.ErrorId}); reading the cluster to see whether it was applied");
+                    if (await holds(sentUtc, cancellationToken).ConfigureAwait(false))
+                    {
+                        _trace?.Invoke($"{ex.Operation}: it was applied; not sending it again");
+                        return new SfResponse(202, Array.Empty<byte>(), ex.RequestId ?? "", _connection.Endpoints[0]) { VerifiedByRead = true };
+                    }
+                    _trace?.Invoke($"{ex.Operation}: it was not applied; sending it again");
+                }
+            }
+        }
+
+        private static bool IsAnswerLost(SfClientException ex) =>
+            (ex is SfConnectionException connection && connection.AnswerLost) || (ex is SfFabricException fabric && fabric.StatusCode == 504);
+
         /// <summary>GET of one object about a partition, stamped with the partition id the answer does not carry.</summary>
         private async Task<T> ReadPartitionAsync<T>(SfOperation operation, Guid partitionId, string action, JsonTypeInfo<T> typeInfo,
             Action<T> stamp, CancellationToken cancellationToken) where T : class

@@ -87,6 +87,12 @@ namespace SfBackup.Client.Transport
 
         public bool IsTimeout { get; }
 
+        /// <summary>No connection could be made at all (refused, name not resolved): the request never left.</summary>
+        public bool Unreachable { get; set; }
+
+        /// <summary>The request was sent, and its answer never came: it may or may not have been applied.</summary>
+        public bool AnswerLost => !Unreachable;
+
         public override string ErrorId => IsTimeout ? "SfRequestTimedOut" : "SfConnectionFailed";
 
         public override SfErrorKind Kind => IsTimeout ? SfErrorKind.Timeout : SfErrorKind.ConnectionFailed;

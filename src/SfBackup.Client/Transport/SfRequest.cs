@@ -51,5 +51,8 @@ namespace SfBackup.Client.Transport
         public byte[] Body { get; }
         public string RequestId { get; }
         public Uri RequestUri { get; }
+
+        /// <summary>The answer was lost, and reading the cluster showed the change in place (SfBackupClient.SendIntentAsync).</summary>
+        public bool VerifiedByRead { get; set; }
     }
 }

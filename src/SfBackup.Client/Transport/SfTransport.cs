@@ -165,8 +165,8 @@ namespace SfBackup.Client.Transport
                 {
                     var failure = new SfConnectionException(
                         $"{request.Operation.Name}: could not reach {message.RequestUri!.GetLeftPart(UriPartial.Authority)}: {SfSendFailure.Innermost(ex).Message}", false, ex)
-                    { Operation = request.Operation.Name, RequestId = call.RequestId };
-                    return new Outcome(failure, isRead || SfSendFailure.NeverLeft(ex), null);
+                    { Operation = request.Operation.Name, RequestId = call.RequestId, Unreachable = SfSendFailure.NeverLeft(ex) };
+                    return new Outcome(failure, isRead || failure.Unreachable, null);
                 }
             }
         }

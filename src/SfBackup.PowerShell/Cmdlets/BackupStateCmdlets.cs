@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SfBackup.PowerShell.Binding;
 using SfBackup.Client.Models;
+using SfBackup.Client.Operations;
 
 namespace SfBackup.PowerShell.Cmdlets
 {
@@ -10,14 +11,14 @@ namespace SfBackup.PowerShell.Cmdlets
     internal static class BackupStateActions
     {
         public static SfAction Enable(string policy) =>
-            new SfAction("Enable", $"Enable periodic backup with policy '{policy}'", (c, e, t) => c.EnableBackupAsync(e, policy, t));
+            new SfAction("Enable", $"Enable periodic backup with policy '{policy}'", (c, e, t) => c.EnableBackupAsync(e, policy, t), holds: SfIntents.Enabled(policy));
 
         public static SfAction Disable(bool clean, bool force) =>
             new SfAction("Disable", clean ? "Disable periodic backup and delete its backups" : "Disable periodic backup",
-                (c, e, t) => c.DisableBackupAsync(e, clean, t), highImpact: clean, force: force);
+                (c, e, t) => c.DisableBackupAsync(e, clean, t), highImpact: clean, force: force, holds: SfIntents.Disabled);
 
-        public static readonly SfAction Suspend = new SfAction("Suspend", "Suspend periodic backup", (c, e, t) => c.SuspendBackupAsync(e, t));
-        public static readonly SfAction Resume = new SfAction("Resume", "Resume periodic backup", (c, e, t) => c.ResumeBackupAsync(e, t));
+        public static readonly SfAction Suspend = new SfAction("Suspend", "Suspend periodic backup", (c, e, t) => c.SuspendBackupAsync(e, t), holds: SfIntents.Suspended);
+        public static readonly SfAction Resume = new SfAction("Resume", "Resume periodic backup", (c, e, t) => c.ResumeBackupAsync(e, t), holds: SfIntents.Resumed);
     }
 
     /// <summary>

@@ -41,14 +41,28 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <summary>What an action cmdlet does: its verb (for the operation name), its -WhatIf text, the call, its impact.</summary>
     public sealed class SfAction
     {
-        public SfAction(string verb, string text, Func<SfBackupClient, SfEntity, CancellationToken, Task<SfResponse>> send, bool highImpact = false, bool force = false)
+        public SfAction(string verb, string text, Func<SfBackupClient, SfEntity, CancellationToken, Task<SfResponse>> send, bool highImpact = false, bool force = false,
+            SfIntents.Check? holds = null)
         {
             Verb = verb;
             Text = text;
             Send = send;
             HighImpact = highImpact;
             Force = force;
+            Holds = holds;
         }
+
+        /// <summary>
+        /// For a partition: how to tell by reading the cluster that the change is in place, so that a lost answer is
+        /// resolved (done, or sent again) instead of reported. Null: a lost answer is an error naming the partition.
+        /// </summary>
+        public SfIntents.Check? Holds { get; }
+
+        /// <summary>Sends the change; for a partition with <see cref="Holds"/>, through SfBackupClient.SendIntentAsync.</summary>
+        public Task<SfResponse> SendOnce(SfBackupClient client, SfEntity entity, CancellationToken token) =>
+            Holds == null || entity.Kind != SfEntityKind.Partition
+                ? Send(client, entity, token)
+                : client.SendIntentAsync(t => Send(client, entity, t), (sent, t) => Holds(client, entity, sent, t), token);
 
         public string Verb { get; }
         public string Text { get; }

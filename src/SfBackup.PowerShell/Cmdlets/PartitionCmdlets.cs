@@ -51,7 +51,7 @@ namespace SfBackup.PowerShell.Cmdlets
                 var storage = Storage;
                 var minutes = RunTimeoutMinutes;
                 return new SfAction("Backup", storage == null ? "Back up now to the policy's storage" : $"Back up now to {storage}",
-                    (client, entity, token) => client.BackupPartitionAsync(entity.PartitionId, storage, minutes, token));
+                    (client, entity, token) => client.BackupPartitionAsync(entity.PartitionId, storage, minutes, token), holds: SfIntents.BackupStarted);
             }
         }
     }

@@ -28,6 +28,8 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public EmulatorState State => _app!.Services.GetRequiredService<EmulatorState>();
     public RequestJournal Journal => _app!.Services.GetRequiredService<RequestJournal>();
 
+    public FaultInjector Faults => _app!.Services.GetRequiredService<FaultInjector>();
+
     /// <summary>The running emulator's settings; latency may be changed between calls.</summary>
     public EmulatorOptions Options => _app!.Services.GetRequiredService<EmulatorOptions>();
 
