@@ -101,7 +101,7 @@ namespace SfBackup.PowerShell
             {
                 // Wait in slices so verbose lines and progress queued by calls in flight are written as they
                 // come, on this (the pipeline) thread.
-                while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(PumpMilliseconds)) FlushTrace();
+                while (!Settled(task, PumpMilliseconds)) FlushTrace();
                 result = task.GetAwaiter().GetResult();
                 return true;
             }
@@ -161,6 +161,23 @@ namespace SfBackup.PowerShell
             if (!TryComplete(sent, entity.Target, entity.ToString(), out var response)) return;
             if (passThru) WriteObject(new SfActionResult(action.OperationFor(entity, namedOperation).Name, entity, response.RequestId, DateTime.UtcNow));
             accepted?.Invoke(sentUtc);
+        }
+
+        /// <summary>
+        /// Waits up to <paramref name="milliseconds"/> for a task to end, however it ends (its result or failure is
+        /// read afterwards). Task.Wait spins briefly before it blocks, and needs no kernel event per call as the
+        /// task's AsyncWaitHandle would.
+        /// </summary>
+        private static bool Settled(Task task, int milliseconds)
+        {
+            try
+            {
+                return task.Wait(milliseconds);
+            }
+            catch (AggregateException)
+            {
+                return true;
+            }
         }
 
         /// <summary>
