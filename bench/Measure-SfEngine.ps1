@@ -64,13 +64,18 @@ try {
     '  piped ÷ hand-written loop      {0,8:0.00}     target <= 1.00   {1}' -f $vsLoop, (Verdict ($vsLoop -le 1.0))
 
     Set-Latency $LatencyMs
+    # What the emulator really delivers: its timers are coarser than a few milliseconds (about 9 ms for 5 here).
+    $probe = 200
+    $delivered = (Measure-Command { foreach ($n in 1..$probe) { $null = $http.GetStringAsync("$base/Partitions/$(Id $n)/`$/GetRestoreProgress?api-version=6.2-preview").GetAwaiter().GetResult() } }).TotalMilliseconds / $probe
     $bulk = 1..$BulkItems | ForEach-Object { Id $_ }
     $seconds = (Measure-Command { $bulk | Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -ThrottleLimit $ThrottleLimit | Out-Null }).TotalSeconds
     Set-Latency 0
-    $ideal = $BulkItems * $LatencyMs / 1000 / $ThrottleLimit
+    $nominal = $BulkItems * $LatencyMs / 1000 / $ThrottleLimit
+    $ideal = $BulkItems * $delivered / 1000 / $ThrottleLimit
     $share = 100 * $ideal / $seconds
-    "Bulk: $BulkItems partitions through Enable-SfPartitionBackup -ThrottleLimit $ThrottleLimit at $LatencyMs ms a request:"
-    '  {0,6:0.00} s, ideal {1:0.00} s: {2,5:0.0} % of ideal     target >= 90 %   {3}' -f $seconds, $ideal, $share, (Verdict ($share -ge 90))
+    "Bulk: $BulkItems partitions through Enable-SfPartitionBackup -ThrottleLimit $ThrottleLimit at $LatencyMs ms a request ($('{0:0.0}' -f $delivered) ms delivered, one at a time):"
+    '  {0,6:0.00} s; ideal at the delivered latency {1:0.00} s: {2,5:0.0} % of ideal     target >= 90 %   {3}' -f $seconds, $ideal, $share, (Verdict ($share -ge 90))
+    '  (at the nominal {0} ms the ideal would be {1:0.00} s: {2:0.0} %)' -f $LatencyMs, $nominal, (100 * $nominal / $seconds)
 
     $sample = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-memory-{0}.ps1' -f [guid]::NewGuid())
     Set-Content -Path $sample -Value @'

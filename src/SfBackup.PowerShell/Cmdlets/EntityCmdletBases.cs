@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -99,8 +100,10 @@ namespace SfBackup.PowerShell.Cmdlets
         private readonly Queue<InFlight> _inFlight = new Queue<InFlight>();
 
         /// <summary>
-        /// ShouldProcess on the pipeline thread for each partition as it arrives; the requests of up to
-        /// -ThrottleLimit partitions then run at once, and their answers are written oldest first.
+        /// ShouldProcess on the pipeline thread for each partition as it arrives; up to -ThrottleLimit requests then
+        /// run at once, and their answers are written oldest first. A slot is free as soon as its request has its
+        /// answer, even while an older one is still out: finished answers wait in order (at most
+        /// <see cref="BufferFactor"/> × the limit of them, so memory stays flat) instead of holding up new requests.
         /// </summary>
         protected override void ProcessRecord()
         {
@@ -108,9 +111,43 @@ namespace SfBackup.PowerShell.Cmdlets
             var partition = Partition;
             var action = Action;
             if (!ConfirmAction(partition, action)) return;
-            while (_inFlight.Count >= ThrottleLimit) Complete(_inFlight.Dequeue());
+            if (ThrottleLimit == 1)
+            {
+                var sentUtc = DateTime.UtcNow;
+                Complete(new InFlight(partition, action, StartAction(partition, action), sentUtc));
+                return;
+            }
+            WriteFinished();
+            while (Running() >= ThrottleLimit || _inFlight.Count >= ThrottleLimit * BufferFactor)
+            {
+                if (_inFlight.Peek().Sent.IsCompleted) Complete(_inFlight.Dequeue());
+                else WaitForAny();
+            }
             _inFlight.Enqueue(new InFlight(partition, action, StartAction(partition, action), DateTime.UtcNow));
-            if (ThrottleLimit == 1) Complete(_inFlight.Dequeue());
+        }
+
+        /// <summary>How many answers, per unit of -ThrottleLimit, may wait for an older one before input stops.</summary>
+        private const int BufferFactor = 4;
+
+        private int Running()
+        {
+            var running = 0;
+            foreach (var call in _inFlight) if (!call.Sent.IsCompleted) running++;
+            return running;
+        }
+
+        /// <summary>Writes the answers at the head of the queue that have arrived, oldest first.</summary>
+        private void WriteFinished()
+        {
+            while (_inFlight.Count > 0 && _inFlight.Peek().Sent.IsCompleted) Complete(_inFlight.Dequeue());
+        }
+
+        /// <summary>Until one more request has its answer (a short slice at a time, writing the trace between).</summary>
+        private void WaitForAny()
+        {
+            var running = _inFlight.Where(c => !c.Sent.IsCompleted).Select(c => (Task)c.Sent).ToArray();
+            if (running.Length > 0 && Task.WaitAny(running, 200) < 0) FlushTrace();
+            WriteFinished();
         }
 
         protected override void EndProcessing()
