@@ -11,7 +11,7 @@
     all in this process, on the same emulator. Bulk: -BulkItems partitions through Enable-SfPartitionBackup
     -ThrottleLimit 32 with -LatencyMs of latency per request, as a percentage of the ideal throttle ÷ latency.
     Memory: the peak working set of a fresh pwsh that pipes 1,000 and then one that pipes -BulkItems partitions.
-    The cold path (import, connect, first call) is bench/Measure-SfColdPath.ps1.
+    Last, the cold path (import, connect, first call in fresh processes) through bench/Measure-SfColdPath.ps1.
 .EXAMPLE
     dotnet build -c Release; dotnet pwsh bench/Measure-SfEngine.ps1
 #>
@@ -21,6 +21,8 @@ param(
     [ValidateRange(1000, 100000)] [int] $BulkItems = 10000,
     [ValidateRange(1, 1000)] [int] $LatencyMs = 5,
     [ValidateRange(1, 64)] [int] $ThrottleLimit = 32,
+    # Fresh processes for the cold path (import, connect, first call; Measure-SfColdPath.ps1).
+    [ValidateRange(3, 100)] [int] $ColdSamples = 7,
     [string] $ModuleFolder = (Join-Path $PSScriptRoot '../artifacts/SfBackup'),
     [string] $EmulatorAssembly = (Join-Path $PSScriptRoot '../src/SfBackup.Emulator/bin/Release/net10.0/SfBackup.Emulator.dll')
 )
@@ -94,8 +96,8 @@ Connect-SfCluster -Endpoint $Url | Out-Null
     "Memory of a fresh pwsh piping 1,000 and then $('{0:N0}' -f $BulkItems) partitions (target: flat, <= x1.10):"
     '  peak working set               {0,6:0.0} MB -> {1,6:0.0} MB   x{2:0.00}   {3}' -f $small[0], $large[0], ($large[0] / $small[0]), (Verdict ($large[0] / $small[0] -le 1.1))
     '  live heap after a full GC      {0,6:0.0} MB -> {1,6:0.0} MB   x{2:0.00}   {3}' -f $small[1], $large[1], ($large[1] / $small[1]), (Verdict ($large[1] / $small[1] -le 1.1))
-    'Cold path: dotnet pwsh bench/Measure-SfColdPath.ps1'
 }
 finally {
     Stop-SfTestEmulator $emulator
 }
+& (Join-Path $PSScriptRoot 'Measure-SfColdPath.ps1') -Samples $ColdSamples -ModuleFolder $ModuleFolder -EmulatorAssembly $EmulatorAssembly
