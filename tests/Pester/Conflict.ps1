@@ -51,7 +51,6 @@ function Invoke-EveryFamily {
     Disconnect-SfCluster
 }
 
-Import-Module Microsoft.PowerShell.Utility
 if ($Order -eq 'OthersFirst') {
     Import-Others
     Import-Module $Manifest

@@ -66,7 +66,7 @@ namespace SfBackup.Client.Session
         {
             if (_disposed) return;
             _disposed = true;
-            _stack.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _stack.ContinueWith(t => t.GetAwaiter().GetResult().Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         private static HttpMessageHandler CreateHandler(SfConnectionOptions options)

@@ -122,7 +122,7 @@ namespace SfBackup.Client.Transport
         /// <summary>One send, on the preferred endpoint (the failover handler moves it when that one refuses).</summary>
         private async ValueTask<Outcome> SendOnceAsync(Attempt attempt, CancellationToken cancellationToken)
         {
-            var stack = _stack.Status == TaskStatus.RanToCompletion ? _stack.Result : await _stack.ConfigureAwait(false);
+            var stack = _stack.Status == TaskStatus.RanToCompletion ? _stack.GetAwaiter().GetResult() : await _stack.ConfigureAwait(false);
             var request = attempt.Request;
             var isRead = request.Operation.Method == HttpMethod.Get;
             var call = attempt.Call;
