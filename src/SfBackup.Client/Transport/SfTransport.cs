@@ -73,26 +73,30 @@ namespace SfBackup.Client.Transport
         public async Task<SfResponse> SendAsync(SfRequest request, Action<string>? trace, CancellationToken cancellationToken)
         {
             var attempt = new Attempt(request, new SfCallInfo(request.Operation.Name, PathAndQuery(request), trace), request.Body?.Invoke());
-            // The total bound, waits included: one deadline for the whole call.
-            using (var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            var started = DateTime.UtcNow;
+            // Most calls end after one attempt, whose own deadline is never later than the total: no call-wide deadline yet.
+            var outcome = await SendOnceAsync(attempt, cancellationToken).ConfigureAwait(false);
+            if (outcome.Failure != null && outcome.Retryable && _retry != null)
             {
-                total.CancelAfter(_options.EffectiveTotalTimeout);
-                try
+                // The retry pipeline starts from this first outcome; the total bound, waits included, runs from the call's start.
+                using (var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
-                    var outcome = await SendOnceAsync(attempt, total.Token).ConfigureAwait(false);
-                    // Most calls end here. Only a retryable failure goes to the retry pipeline, which starts from this
-                    // first outcome (so the pipeline costs nothing on the way to a success).
-                    if (outcome.Failure != null && outcome.Retryable && _retry != null) outcome = await RetryAsync(attempt, outcome, total.Token).ConfigureAwait(false);
-                    if (outcome.Failure != null) throw outcome.Failure;
-                    return outcome.Response!;
-                }
-                catch (OperationCanceledException ex) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    throw new SfConnectionException(
-                        $"{request.Operation.Name}: no answer within {_options.EffectiveTotalTimeout.TotalSeconds:0.#} s in all (the connection's total timeout).", true, ex)
-                    { Operation = request.Operation.Name, RequestId = attempt.Call.RequestId };
+                    var left = _options.EffectiveTotalTimeout - (DateTime.UtcNow - started);
+                    total.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                    try
+                    {
+                        outcome = await RetryAsync(attempt, outcome, total.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException ex) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw new SfConnectionException(
+                            $"{request.Operation.Name}: no answer within {_options.EffectiveTotalTimeout.TotalSeconds:0.#} s in all (the connection's total timeout).", true, ex)
+                        { Operation = request.Operation.Name, RequestId = attempt.Call.RequestId };
+                    }
                 }
             }
+            if (outcome.Failure != null) throw outcome.Failure;
+            return outcome.Response!;
         }
 
         private async Task<Outcome> RetryAsync(Attempt attempt, Outcome first, CancellationToken cancellationToken)
