@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SfBackup.Loader
@@ -32,10 +33,17 @@ namespace SfBackup.Loader
             {
                 if (_hooked) return;
                 if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve += ResolveFromDependencies;
-                else SfLoadContext.Hook(DependencyFolder);
+                else HookLoadContext();
                 _hooked = true;
             }
         }
+
+        /// <summary>
+        /// PowerShell 7 only. A method of its own, never inlined, so that compiling OnImport on Windows PowerShell 5.1
+        /// never resolves SfLoadContext, whose base type (AssemblyLoadContext) .NET Framework does not have.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void HookLoadContext() => SfLoadContext.Hook(DependencyFolder);
 
         /// <summary>Windows PowerShell 5.1: a file from dependencies/ when it is the same or a later version than asked for.</summary>
         private static Assembly? ResolveFromDependencies(object? sender, ResolveEventArgs args)
