@@ -14,9 +14,8 @@ param(
     [string] $EmulatorAssembly = (Join-Path $PSScriptRoot '../src/SfBackup.Emulator/bin/Release/net10.0/SfBackup.Emulator.dll')
 )
 $ErrorActionPreference = 'Stop'
-. (Join-Path $PSScriptRoot '../tests/Pester/SfBackup.TestHelpers.ps1')
-$env:SFBACKUP_EMULATOR = (Resolve-Path $EmulatorAssembly).Path
-$manifest = (Resolve-Path (Join-Path $ModuleFolder 'SfBackup.psd1')).Path
+. (Join-Path $PSScriptRoot 'SfBench.Helpers.ps1')
+$manifest = Resolve-SfBenchModule -ModuleFolder $ModuleFolder -EmulatorAssembly $EmulatorAssembly
 $emulator = Start-SfTestEmulator
 $sample = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-cold-{0}.ps1' -f [guid]::NewGuid())
 Set-Content -Path $sample -Value @'
@@ -44,7 +43,7 @@ finally {
 }
 function Get-Median([double[]] $values) { ($values | Sort-Object)[[int][math]::Floor($values.Count / 2)] }
 function Format-Figure([string] $what, [double] $ms, [double] $target) {
-    '  {0,-46} {1,7:0.0} ms   target <= {2} ms   {3}' -f $what, $ms, $target, $(if ($ms -le $target) { 'met' } else { 'NOT met' })
+    '  {0,-46} {1,7:0.0} ms   target <= {2} ms   {3}' -f $what, $ms, $target, (Format-SfVerdict ($ms -le $target))
 }
 "SfBackup cold path, $Samples fresh pwsh processes each way, median ms (pwsh $($PSVersionTable.PSVersion)):"
 foreach ($way in @(@('no', 'first import in a new process'), @('yes', 'after a built-in module was imported'))) {

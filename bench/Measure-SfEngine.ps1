@@ -27,13 +27,11 @@ param(
     [string] $EmulatorAssembly = (Join-Path $PSScriptRoot '../src/SfBackup.Emulator/bin/Release/net10.0/SfBackup.Emulator.dll')
 )
 $ErrorActionPreference = 'Stop'
-. (Join-Path $PSScriptRoot '../tests/Pester/SfBackup.TestHelpers.ps1')
-$env:SFBACKUP_EMULATOR = (Resolve-Path $EmulatorAssembly).Path
-$manifest = (Resolve-Path (Join-Path $ModuleFolder 'SfBackup.psd1')).Path
+. (Join-Path $PSScriptRoot 'SfBench.Helpers.ps1')
+$manifest = Resolve-SfBenchModule -ModuleFolder $ModuleFolder -EmulatorAssembly $EmulatorAssembly
 $emulator = Start-SfTestEmulator -Settings @("--Emulator:Partitions=$([math]::Max($Items, $BulkItems))", '--Emulator:JournalSize=1')
 $base = $emulator.Url.TrimEnd('/')
 function Id([int] $n) { '00000000-0000-4000-8000-{0:D12}' -f $n }
-function Verdict([bool] $met) { if ($met) { 'met' } else { 'NOT met' } }
 function Set-Latency([int] $ms) { Invoke-RestMethod -Method Post -Uri "$base/`$Emulator/Faults" -ContentType 'application/json' -Body (@{ LatencyMs = $ms } | ConvertTo-Json) | Out-Null }
 
 try {
@@ -62,8 +60,8 @@ try {
     foreach ($name in $ways.Keys) { '  {0,-30} {1,8:0.0} µs' -f $name, $perItem[$name] }
     $vsIrm = $perItem['SfBackup piped'] / $perItem['Invoke-RestMethod loop']
     $vsLoop = $perItem['SfBackup piped'] / $perItem['HttpClient + ConvertFrom-Json']
-    '  piped ÷ Invoke-RestMethod      {0,8:0.00}     target <= 0.50   {1}' -f $vsIrm, (Verdict ($vsIrm -le 0.5))
-    '  piped ÷ hand-written loop      {0,8:0.00}     target <= 1.00   {1}' -f $vsLoop, (Verdict ($vsLoop -le 1.0))
+    '  piped ÷ Invoke-RestMethod      {0,8:0.00}     target <= 0.50   {1}' -f $vsIrm, (Format-SfVerdict ($vsIrm -le 0.5))
+    '  piped ÷ hand-written loop      {0,8:0.00}     target <= 1.00   {1}' -f $vsLoop, (Format-SfVerdict ($vsLoop -le 1.0))
 
     Set-Latency $LatencyMs
     # What the emulator really delivers: its timers are coarser than a few milliseconds (about 9 ms for 5 here).
@@ -76,7 +74,7 @@ try {
     $ideal = $BulkItems * $delivered / 1000 / $ThrottleLimit
     $share = 100 * $ideal / $seconds
     "Bulk: $BulkItems partitions through Enable-SfPartitionBackup -ThrottleLimit $ThrottleLimit at $LatencyMs ms a request ($('{0:0.0}' -f $delivered) ms delivered, one at a time):"
-    '  {0,6:0.00} s; ideal at the delivered latency {1:0.00} s: {2,5:0.0} % of ideal     target >= 90 %   {3}' -f $seconds, $ideal, $share, (Verdict ($share -ge 90))
+    '  {0,6:0.00} s; ideal at the delivered latency {1:0.00} s: {2,5:0.0} % of ideal     target >= 90 %   {3}' -f $seconds, $ideal, $share, (Format-SfVerdict ($share -ge 90))
     '  (at the nominal {0} ms the ideal would be {1:0.00} s: {2:0.0} %)' -f $LatencyMs, $nominal, (100 * $nominal / $seconds)
 
     $sample = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-memory-{0}.ps1' -f [guid]::NewGuid())
@@ -94,8 +92,8 @@ Connect-SfCluster -Endpoint $Url | Out-Null
     }
     finally { Remove-Item $sample -ErrorAction SilentlyContinue }
     "Memory of a fresh pwsh piping 1,000 and then $('{0:N0}' -f $BulkItems) partitions (target: flat, <= x1.10):"
-    '  peak working set               {0,6:0.0} MB -> {1,6:0.0} MB   x{2:0.00}   {3}' -f $small[0], $large[0], ($large[0] / $small[0]), (Verdict ($large[0] / $small[0] -le 1.1))
-    '  live heap after a full GC      {0,6:0.0} MB -> {1,6:0.0} MB   x{2:0.00}   {3}' -f $small[1], $large[1], ($large[1] / $small[1]), (Verdict ($large[1] / $small[1] -le 1.1))
+    '  peak working set               {0,6:0.0} MB -> {1,6:0.0} MB   x{2:0.00}   {3}' -f $small[0], $large[0], ($large[0] / $small[0]), (Format-SfVerdict ($large[0] / $small[0] -le 1.1))
+    '  live heap after a full GC      {0,6:0.0} MB -> {1,6:0.0} MB   x{2:0.00}   {3}' -f $small[1], $large[1], ($large[1] / $small[1]), (Format-SfVerdict ($large[1] / $small[1] -le 1.1))
 }
 finally {
     Stop-SfTestEmulator $emulator
