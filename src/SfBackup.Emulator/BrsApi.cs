@@ -202,7 +202,8 @@ public sealed class BrsApi
         await WriteAsync(context, status, text);
     }
 
-    private static JsonObject ErrorBody(string code, string message) =>
+    /// <summary>A FabricError answer body: {"Error":{"Code","Message"}}.</summary>
+    public static JsonObject ErrorBody(string code, string message) =>
         new() { ["Error"] = new JsonObject { ["Code"] = code, ["Message"] = message } };
 
     private static async Task WriteAsync(HttpContext context, int status, object? answer)

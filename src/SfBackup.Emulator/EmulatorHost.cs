@@ -15,7 +15,9 @@ public static class EmulatorHost
         var options = new EmulatorOptions();
         builder.Configuration.GetSection("Emulator").Bind(options);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(clock ?? TimeProvider.System);
+        var shiftable = new ShiftableClock(clock ?? TimeProvider.System);
+        builder.Services.AddSingleton(shiftable);
+        builder.Services.AddSingleton<TimeProvider>(shiftable);
         builder.Services.AddSingleton<EmulatorState>();
         builder.Services.AddSingleton<RequestJournal>();
         builder.Services.AddSingleton<FaultInjector>();
@@ -33,6 +35,21 @@ public static class EmulatorHost
         // prove which emulator a request reached.
         app.MapGet("/$Emulator/Journal", (RequestJournal journal) =>
             Results.Json(journal.Snapshot().Select(e => new { e.Method, e.RawTarget, e.Status, e.Fault, e.Applied })));
+        // The emulator's time: read it, or move it forward ({"AdvanceSeconds": 3600}).
+        app.MapGet("/$Emulator/Clock", (ShiftableClock now) => Results.Json(new { UtcNow = now.GetUtcNow(), OffsetSeconds = now.Offset.TotalSeconds }));
+        app.MapPost("/$Emulator/Clock", async (HttpContext context, ShiftableClock now) =>
+        {
+            try
+            {
+                var body = await context.Request.ReadFromJsonAsync<ClockChange>(context.RequestAborted);
+                now.Advance(TimeSpan.FromSeconds(body?.AdvanceSeconds ?? 0));
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or FabricErrorException or OverflowException or ArgumentException)
+            {
+                return ControlError(400, "E_INVALIDARG", ex.Message);
+            }
+            return Results.Json(new { UtcNow = now.GetUtcNow(), OffsetSeconds = now.Offset.TotalSeconds });
+        });
         // The injected faults, read and replaced while the emulator runs (see EmulatorFaults for the fields).
         app.MapGet("/$Emulator/Faults", (FaultInjector faults, EmulatorOptions current) => Results.Json(Shown(faults.Settings, current)));
         app.MapPost("/$Emulator/Faults", async (HttpContext context, FaultInjector faults, EmulatorOptions current) =>
@@ -44,11 +61,11 @@ public static class EmulatorHost
             }
             catch (System.Text.Json.JsonException ex)
             {
-                return Results.Json(new { Error = new { Code = "E_INVALIDARG", ex.Message } }, statusCode: 400);
+                return ControlError(400, "E_INVALIDARG", ex.Message);
             }
             settings ??= new EmulatorFaults();
             if (settings.LatencyMs is < 0 || settings.LatencyJitterMs is < 0)
-                return Results.Json(new { Error = new { Code = "E_INVALIDARG", Message = "Latency must not be negative." } }, statusCode: 400);
+                return ControlError(400, "E_INVALIDARG", "Latency must not be negative.");
             try
             {
                 faults.Replace(settings);
@@ -56,12 +73,15 @@ public static class EmulatorHost
             }
             catch (FabricErrorException ex)
             {
-                return Results.Json(new { Error = new { ex.Code, ex.Message } }, statusCode: ex.Status);
+                return ControlError(ex.Status, ex.Code, ex.Message);
             }
             if (settings.LatencyMs is { } latency) current.LatencyMs = latency;
             if (settings.LatencyJitterMs is { } jitter) current.LatencyJitterMs = jitter;
             return Results.Json(Shown(faults.Settings, current));
         });
+        // Control endpoints refuse in the same FabricError shape the BRS surface uses.
+        static IResult ControlError(int status, string code, string message) =>
+            Results.Content(BrsApi.ErrorBody(code, message).ToJsonString(), "application/json; charset=utf-8", statusCode: status);
         static EmulatorFaults Shown(EmulatorFaults faults, EmulatorOptions options) => new()
         {
             Transient = faults.Transient, Html502 = faults.Html502, ResetBeforeApply = faults.ResetBeforeApply,
@@ -72,3 +92,6 @@ public static class EmulatorHost
         return app;
     }
 }
+
+/// <summary>The body of POST /$Emulator/Clock.</summary>
+public sealed record ClockChange(double AdvanceSeconds);

@@ -177,6 +177,8 @@ public sealed class EmulatorFaultTests
 
         using var refused = await http.PostAsJsonAsync("/$Emulator/Faults", new { Transient = 1.5 }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        using (var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)))
+            Assert.Equal("E_INVALIDARG", error.RootElement.GetProperty("Error").GetProperty("Code").GetString());
 
         using var clear = await http.PostAsJsonAsync("/$Emulator/Faults", new { LatencyMs = 0 }, Ct);
         using var now = JsonDocument.Parse(await http.GetStringAsync("/$Emulator/Faults", Ct));
