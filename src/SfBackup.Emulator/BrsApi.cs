@@ -77,6 +77,8 @@ public sealed class BrsApi
         Add("POST", "Partitions", "Restore", "6.4", 202, h.Restore);
         Add("GET", "Partitions", "GetRestoreProgress", "6.2-preview", 200, h.GetRestoreProgress);
         Add("POST", "Partitions", "SkipAutoRestore", "9.1", 202, h.SkipAutoRestore);
+        Add("POST", "Partitions", "ReportHealth", "6.0", 200, h.ReportPartitionHealth);
+        Add("GET", "Partitions", "GetHealth", "6.0", 200, h.GetPartitionHealth);
 
         Add("POST", "BackupPolicies", "Create", "6.4", 201, h.CreatePolicy);
         Add("POST", "BackupPolicies", "Update", "6.4", 200, h.UpdatePolicy);

@@ -36,11 +36,26 @@ public sealed class PartitionEntity : BackupScope
     public List<BackupRecord> Backups { get; } = [];
     public bool SkipAutoRestore { get; set; }
 
+    /// <summary>Health reports on the partition, by source and property (Report Partition Health).</summary>
+    public Dictionary<(string Source, string Property), HealthReport> Health { get; } = [];
+
     public string? EffectivePolicy => PolicyName ?? Service.PolicyName ?? Service.Application.PolicyName;
     public bool EffectivelySuspended => Suspended || Service.Suspended || Service.Application.Suspended;
 }
 
 /// <summary>A backup policy as the cluster keeps it: the description it was created or updated with.</summary>
+public sealed class HealthReport
+{
+    public required string SourceId { get; init; }
+    public required string Property { get; init; }
+    public required string HealthState { get; init; }
+    public TimeSpan? TimeToLive { get; init; }
+    public string? Description { get; init; }
+    public long? SequenceNumber { get; init; }
+    public bool RemoveWhenExpired { get; init; }
+    public required DateTimeOffset ReportedAt { get; init; }
+}
+
 public sealed class PolicyEntity
 {
     public required string Name { get; init; }
