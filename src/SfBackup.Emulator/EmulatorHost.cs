@@ -50,6 +50,26 @@ public static class EmulatorHost
             }
             return Results.Json(new { UtcNow = now.GetUtcNow(), OffsetSeconds = now.Offset.TotalSeconds });
         });
+        // A partition whose backups fail from now on ({"Fail": true}), or succeed again ({"Fail": false}).
+        app.MapPost("/$Emulator/Partitions/{id}/FailBackups", async (string id, HttpContext context, EmulatorState state) =>
+        {
+            FailBackups? body;
+            try
+            {
+                body = await context.Request.ReadFromJsonAsync<FailBackups>(context.RequestAborted);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                return ControlError(400, "E_INVALIDARG", ex.Message);
+            }
+            if (!Guid.TryParse(id, out var partitionId)) return ControlError(400, "E_INVALIDARG", $"'{id}' is not a partition id (a GUID).");
+            lock (state.Gate)
+            {
+                if (!state.Partitions.TryGetValue(partitionId, out var partition)) return ControlError(404, "FABRIC_E_PARTITION_NOT_FOUND", $"Partition {partitionId} does not exist.");
+                partition.FailsBackups = body?.Fail ?? true;
+            }
+            return Results.NoContent();
+        });
         // The injected faults, read and replaced while the emulator runs (see EmulatorFaults for the fields).
         app.MapGet("/$Emulator/Faults", (FaultInjector faults, EmulatorOptions current) => Results.Json(Shown(faults.Settings, current)));
         app.MapPost("/$Emulator/Faults", async (HttpContext context, FaultInjector faults, EmulatorOptions current) =>
@@ -95,3 +115,6 @@ public static class EmulatorHost
 
 /// <summary>The body of POST /$Emulator/Clock.</summary>
 public sealed record ClockChange(double AdvanceSeconds);
+
+/// <summary>The body of POST /$Emulator/Partitions/{id}/FailBackups.</summary>
+public sealed record FailBackups(bool Fail);

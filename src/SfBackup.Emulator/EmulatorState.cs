@@ -36,6 +36,9 @@ public sealed class PartitionEntity : BackupScope
     public List<BackupRecord> Backups { get; } = [];
     public bool SkipAutoRestore { get; set; }
 
+    /// <summary>Its backups end in Failure (POST /$Emulator/Partitions/{id}/FailBackups), for health and alerting tests.</summary>
+    public bool FailsBackups { get; set; }
+
     /// <summary>Health reports on the partition, by source and property (Report Partition Health).</summary>
     public Dictionary<(string Source, string Property), HealthReport> Health { get; } = [];
 
@@ -105,7 +108,7 @@ public abstract class TimedRun
     public DateTimeOffset EndsAt => DoneAt <= TimeoutAt ? DoneAt : TimeoutAt;
     public bool IsRunning(DateTimeOffset now) => now < EndsAt;
 
-    public string State(DateTimeOffset now) =>
+    public virtual string State(DateTimeOffset now) =>
         now < AcceptedUntil && now < EndsAt ? "Accepted"
         : now < EndsAt ? InProgress
         : DoneAt <= TimeoutAt ? "Success" : "Timeout";
@@ -118,7 +121,13 @@ public sealed class BackupRun : TimedRun
     public required string StorageKind { get; init; }
     public required string StorageKey { get; init; }
     public required string Location { get; init; }
+
+    /// <summary>Ends in Failure instead of Success (its partition was told to fail its backups).</summary>
+    public bool Fails { get; init; }
+
     protected override string InProgress => "BackupInProgress";
+
+    public override string State(DateTimeOffset now) => base.State(now) is "Success" && Fails ? "Failure" : base.State(now);
 }
 
 public sealed class RestoreRecord

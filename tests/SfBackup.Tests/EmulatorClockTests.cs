@@ -47,3 +47,49 @@ public sealed class EmulatorClockTests
         Assert.Equal("E_INVALIDARG", error.RootElement.GetProperty("Error").GetProperty("Code").GetString());
     }
 }
+
+/// <summary>POST /$Emulator/Partitions/{id}/FailBackups makes a partition's backups fail, for health and alerting tests.</summary>
+public sealed class EmulatorFailingBackupTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_partition_told_to_fail_ends_its_backups_in_Failure_and_keeps_no_record_until_told_otherwise()
+    {
+        await using var emulator = EmulatorFixture.With();
+        await emulator.InitializeAsync();
+        var client = emulator.Client();
+        var partition = Guid.Parse(KnownIds.Seed);
+        using var http = emulator.Raw();
+        var before = (await client.GetBackups(Client.Operations.SfEntity.Partition(partition)).ReadAllAsync(Ct)).Count;
+
+        using (var fail = await http.PostAsJsonAsync($"/$Emulator/Partitions/{partition}/FailBackups", new { Fail = true }, Ct)) Assert.Equal(HttpStatusCode.NoContent, fail.StatusCode);
+        await client.BackupPartitionAsync(partition, null, null, Ct);
+        emulator.Clock.Advance(TimeSpan.FromSeconds(10));
+        var failed = await client.GetPartitionBackupProgressAsync(partition, Ct);
+
+        Assert.Equal(BackupState.Failure, failed.BackupState);
+        Assert.Equal("E_FAIL", failed.FailureError?.Code);
+        Assert.Equal(before, (await client.GetBackups(Client.Operations.SfEntity.Partition(partition)).ReadAllAsync(Ct)).Count);
+
+        using (var heal = await http.PostAsJsonAsync($"/$Emulator/Partitions/{partition}/FailBackups", new { Fail = false }, Ct)) Assert.Equal(HttpStatusCode.NoContent, heal.StatusCode);
+        await client.BackupPartitionAsync(partition, null, null, Ct);
+        emulator.Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(BackupState.Success, (await client.GetPartitionBackupProgressAsync(partition, Ct)).BackupState);
+        Assert.Equal(before + 1, (await client.GetBackups(Client.Operations.SfEntity.Partition(partition)).ReadAllAsync(Ct)).Count);
+    }
+
+    [Theory]
+    [InlineData("99999999-9999-4999-8999-999999999999", HttpStatusCode.NotFound)]
+    [InlineData("not-a-guid", HttpStatusCode.BadRequest)]
+    public async Task Failing_an_unknown_partition_is_refused(string id, HttpStatusCode status)
+    {
+        await using var emulator = EmulatorFixture.With();
+        await emulator.InitializeAsync();
+        using var http = emulator.Raw();
+
+        using var refused = await http.PostAsJsonAsync($"/$Emulator/Partitions/{id}/FailBackups", new { Fail = true }, Ct);
+
+        Assert.Equal(status, refused.StatusCode);
+    }
+}

@@ -35,6 +35,7 @@ public sealed partial class BackupHandlers
                 StorageKind = ValidateStorage(storage),
                 StorageKey = EmulatorState.StorageKeyOf(storage),
                 Location = EmulatorState.LocationOf(partition, now),
+                Fails = partition.FailsBackups,
             };
             partition.CurrentBackupRecorded = false;
             return null;
@@ -52,7 +53,7 @@ public sealed partial class BackupHandlers
             var answer = new JsonObject
             {
                 ["BackupState"] = status,
-                ["TimeStampUtc"] = Iso(status is "Success" or "Timeout" ? run.EndsAt : run.StartedAt),
+                ["TimeStampUtc"] = Iso(status is "Success" or "Timeout" or "Failure" ? run.EndsAt : run.StartedAt),
             };
             if (status == "Success" && partition.Backups.FirstOrDefault(b => b.BackupId == run.BackupId) is { } record)
             {
@@ -61,9 +62,12 @@ public sealed partial class BackupHandlers
                 answer["EpochOfLastBackupRecord"] = EpochOf(record.DataLossNumber, record.ConfigurationNumber, call.Wants62Shapes);
                 answer["LsnOfLastBackupRecord"] = record.Lsn.ToString(CultureInfo.InvariantCulture);
             }
-            answer["FailureError"] = status == "Timeout"
-                ? new JsonObject { ["Code"] = "FABRIC_E_TIMEOUT", ["Message"] = "The backup did not finish within BackupTimeout." }
-                : null;
+            answer["FailureError"] = status switch
+            {
+                "Timeout" => new JsonObject { ["Code"] = "FABRIC_E_TIMEOUT", ["Message"] = "The backup did not finish within BackupTimeout." },
+                "Failure" => new JsonObject { ["Code"] = "E_FAIL", ["Message"] = "The backup failed (the emulator was told to fail this partition's backups)." },
+                _ => null,
+            };
             return answer;
         }
     }
