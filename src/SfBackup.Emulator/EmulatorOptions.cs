@@ -39,6 +39,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public int Partitions { get; set; }
 
+    /// <summary>
+    /// Backups also happen on each effective policy's schedule, on the emulator's clock (move it with POST
+    /// /$Emulator/Clock). Off by default, so that what a test counts does not depend on the time of day.
+    /// </summary>
+    public bool PeriodicBackups { get; set; }
+
     /// <summary>How many requests the journal keeps (newest last).</summary>
     public int JournalSize { get; set; } = 1000;
 }

@@ -36,6 +36,10 @@ public sealed class PartitionEntity : BackupScope
     public List<BackupRecord> Backups { get; } = [];
     public bool SkipAutoRestore { get; set; }
 
+    /// <summary>With --Emulator:PeriodicBackups: when its schedule started, and up to when scheduled backups were recorded.</summary>
+    public DateTimeOffset? ScheduleStart { get; set; }
+    public DateTimeOffset? ScheduledUpTo { get; set; }
+
     /// <summary>Its backups end in Failure (POST /$Emulator/Partitions/{id}/FailBackups), for health and alerting tests.</summary>
     public bool FailsBackups { get; set; }
 
@@ -246,6 +250,50 @@ public sealed class EmulatorState
         return string.Join("|", Field("StorageKind"), Field("ContainerName"), Field("Path"), Field("BlobServiceUri"), Field("StorageCredentialsSourceLocation")).ToUpperInvariant();
     }
 
+    /// <summary>A finished backup in the partition's chain: Full when the chain is new, full or on another storage, else Incremental.</summary>
+    private void Record(PartitionEntity partition, Guid backupId, DateTimeOffset at, string storageKey, string location)
+    {
+        var last = partition.Backups.LastOrDefault();
+        var policy = partition.EffectivePolicy is { } name ? Policies.GetValueOrDefault(name) : null;
+        var chainLength = last is null ? 0 : partition.Backups.Count(b => b.ChainId == last.ChainId);
+        var full = last is null || last.StorageKey != storageKey || chainLength > (policy?.MaxIncrementalBackups ?? 0);
+        partition.Backups.Add(new BackupRecord
+        {
+            BackupId = backupId, ChainId = full ? backupId : last!.ChainId, Partition = partition,
+            BackupType = full ? "Full" : "Incremental", CreationTimeUtc = at, Location = location,
+            StorageKey = storageKey, DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592,
+            Lsn = (last?.Lsn ?? 0) + 250,
+        });
+    }
+
+    /// <summary>At most this many scheduled backups are recorded for one partition in one step of the clock.</summary>
+    private const int MaxScheduledPerSettle = 200;
+
+    /// <summary>
+    /// --Emulator:PeriodicBackups: every scheduled time of the partition's effective policy that has passed since the
+    /// last look becomes a backup record, unless backup is suspended there (those times are skipped, not owed) or
+    /// the partition was told to fail its backups. A partition's schedule starts when it is first seen with a policy.
+    /// </summary>
+    private void SettleSchedule(PartitionEntity partition, DateTimeOffset now)
+    {
+        var policy = partition.Service.IsStateful && partition.EffectivePolicy is { } name ? Policies.GetValueOrDefault(name) : null;
+        if (policy is null)
+        {
+            partition.ScheduleStart = partition.ScheduledUpTo = null;
+            return;
+        }
+        if (partition.ScheduledUpTo is not { } from || partition.ScheduleStart is not { } start)
+        {
+            partition.ScheduleStart = partition.ScheduledUpTo = now;
+            return;
+        }
+        partition.ScheduledUpTo = now;
+        if (partition.EffectivelySuspended || partition.FailsBackups) return;
+        var storage = policy.Storage;
+        foreach (var at in BackupScheduleTimes.Between(policy.Description["Schedule"] as System.Text.Json.Nodes.JsonObject, start, from, now, MaxScheduledPerSettle))
+            Record(partition, Guid.NewGuid(), at, StorageKeyOf(storage), LocationOf(partition, at));
+    }
+
     /// <summary>Turns finished runs into state: a successful backup becomes a record, a successful restore the last restore.</summary>
     public void Settle()
     {
@@ -255,21 +303,9 @@ public sealed class EmulatorState
             if (partition.CurrentBackup is { } run && !run.IsRunning(now) && !partition.CurrentBackupRecorded)
             {
                 partition.CurrentBackupRecorded = true;
-                if (run.State(now) == "Success")
-                {
-                    var last = partition.Backups.LastOrDefault();
-                    var policy = partition.EffectivePolicy is { } name ? Policies.GetValueOrDefault(name) : null;
-                    var chainLength = last is null ? 0 : partition.Backups.Count(b => b.ChainId == last.ChainId);
-                    var full = last is null || last.StorageKey != run.StorageKey || chainLength > (policy?.MaxIncrementalBackups ?? 0);
-                    partition.Backups.Add(new BackupRecord
-                    {
-                        BackupId = run.BackupId, ChainId = full ? run.BackupId : last!.ChainId, Partition = partition,
-                        BackupType = full ? "Full" : "Incremental", CreationTimeUtc = run.EndsAt, Location = run.Location,
-                        StorageKey = run.StorageKey, DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592,
-                        Lsn = (last?.Lsn ?? 0) + 250,
-                    });
-                }
+                if (run.State(now) == "Success") Record(partition, run.BackupId, run.EndsAt, run.StorageKey, run.Location);
             }
+            if (_options.PeriodicBackups) SettleSchedule(partition, now);
 
             if (partition.CurrentRestore is { } restore && !restore.IsRunning(now))
             {
