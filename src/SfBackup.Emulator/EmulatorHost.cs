@@ -39,12 +39,13 @@ public static class EmulatorHost
         app.MapGet("/$Emulator/Clock", (ShiftableClock now) => Results.Json(new { UtcNow = now.GetUtcNow(), OffsetSeconds = now.Offset.TotalSeconds }));
         app.MapPost("/$Emulator/Clock", async (HttpContext context, ShiftableClock now) =>
         {
+            var (body, refusal) = await ReadControlBody<ClockChange>(context);
+            if (refusal is not null) return refusal;
             try
             {
-                var body = await context.Request.ReadFromJsonAsync<ClockChange>(context.RequestAborted);
                 now.Advance(TimeSpan.FromSeconds(body?.AdvanceSeconds ?? 0));
             }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or FabricErrorException or OverflowException or ArgumentException)
+            catch (Exception ex) when (ex is FabricErrorException or OverflowException or ArgumentException)
             {
                 return ControlError(400, "E_INVALIDARG", ex.Message);
             }
@@ -53,15 +54,8 @@ public static class EmulatorHost
         // A partition whose backups fail from now on ({"Fail": true}), or succeed again ({"Fail": false}).
         app.MapPost("/$Emulator/Partitions/{id}/FailBackups", async (string id, HttpContext context, EmulatorState state) =>
         {
-            FailBackups? body;
-            try
-            {
-                body = await context.Request.ReadFromJsonAsync<FailBackups>(context.RequestAborted);
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                return ControlError(400, "E_INVALIDARG", ex.Message);
-            }
+            var (body, refusal) = await ReadControlBody<FailBackups>(context);
+            if (refusal is not null) return refusal;
             if (!Guid.TryParse(id, out var partitionId)) return ControlError(400, "E_INVALIDARG", $"'{id}' is not a partition id (a GUID).");
             lock (state.Gate)
             {
@@ -74,16 +68,9 @@ public static class EmulatorHost
         app.MapGet("/$Emulator/Faults", (FaultInjector faults, EmulatorOptions current) => Results.Json(Shown(faults.Settings, current)));
         app.MapPost("/$Emulator/Faults", async (HttpContext context, FaultInjector faults, EmulatorOptions current) =>
         {
-            EmulatorFaults? settings;
-            try
-            {
-                settings = await context.Request.ReadFromJsonAsync<EmulatorFaults>(context.RequestAborted);
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                return ControlError(400, "E_INVALIDARG", ex.Message);
-            }
-            settings ??= new EmulatorFaults();
+            var (read, refusal) = await ReadControlBody<EmulatorFaults>(context);
+            if (refusal is not null) return refusal;
+            var settings = read ?? new EmulatorFaults();
             if (settings.LatencyMs is < 0 || settings.LatencyJitterMs is < 0)
                 return ControlError(400, "E_INVALIDARG", "Latency must not be negative.");
             try
@@ -102,6 +89,19 @@ public static class EmulatorHost
         // Control endpoints refuse in the same FabricError shape the BRS surface uses.
         static IResult ControlError(int status, string code, string message) =>
             Results.Content(BrsApi.ErrorBody(code, message).ToJsonString(), "application/json; charset=utf-8", statusCode: status);
+
+        // A control endpoint's JSON body, or the 400 that refuses one that cannot be read.
+        static async Task<(T? Body, IResult? Refusal)> ReadControlBody<T>(HttpContext context)
+        {
+            try
+            {
+                return (await context.Request.ReadFromJsonAsync<T>(context.RequestAborted), null);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                return (default, ControlError(400, "E_INVALIDARG", ex.Message));
+            }
+        }
         static EmulatorFaults Shown(EmulatorFaults faults, EmulatorOptions options) => new()
         {
             Transient = faults.Transient, Html502 = faults.Html502, ResetBeforeApply = faults.ResetBeforeApply,
