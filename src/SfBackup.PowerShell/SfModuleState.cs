@@ -1,10 +1,7 @@
 using System;
-using System.IO;
 using System.Management.Automation;
-using System.Reflection;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 using SfBackup.Client.Session;
 
@@ -50,16 +47,10 @@ namespace SfBackup.PowerShell
         {
             var runspace = Runspace.DefaultRunspace;
             if (runspace == null || !Slots.TryGetValue(runspace, out var slot)) return null;
-            SfClusterConnection? stale;
-            lock (slot)
-            {
-                var current = slot.Connection;
-                if (current == null || state == null || IsStamped(state, current)) return current;
-                slot.Connection = null;
-                stale = current;
-            }
-            Interlocked.Decrement(ref _tracked);
-            stale.Dispose();
+            SfClusterConnection? current;
+            lock (slot) current = slot.Connection;
+            if (current == null || state == null || IsStamped(state, current)) return current;
+            Release(slot, current);
             return null;
         }
 
@@ -97,18 +88,26 @@ namespace SfBackup.PowerShell
             runspace.StateChanged += (_, e) =>
             {
                 var state = e.RunspaceStateInfo.State;
-                if (state != RunspaceState.Closed && state != RunspaceState.Broken) return;
-                SfClusterConnection? closing;
-                lock (slot)
-                {
-                    closing = slot.Connection;
-                    slot.Connection = null;
-                }
-                if (closing == null) return;
-                Interlocked.Decrement(ref _tracked);
-                closing.Dispose();
+                if (state == RunspaceState.Closed || state == RunspaceState.Broken) Release(slot, null);
             };
             return slot;
+        }
+
+        /// <summary>
+        /// Takes the slot's default out (only if it is still <paramref name="expected"/>, when one is given), counts it
+        /// released and closes it.
+        /// </summary>
+        private static void Release(Slot slot, SfClusterConnection? expected)
+        {
+            SfClusterConnection? closing;
+            lock (slot)
+            {
+                closing = slot.Connection;
+                if (closing == null || (expected != null && !ReferenceEquals(closing, expected))) return;
+                slot.Connection = null;
+            }
+            Interlocked.Decrement(ref _tracked);
+            closing.Dispose();
         }
     }
 

@@ -10,7 +10,8 @@ namespace SfBackup.Client.Session
 {
     /// <summary>
     /// A connection to one cluster's HTTP gateway: what Connect-SfCluster builds. It owns its HTTP stack (one
-    /// factory-built HttpClient at a time, shared by every call through it, see SfHttpStack). ToString names endpoints and versions only; nothing secret is kept in text form.
+    /// factory-built HttpClient at a time, shared by every call through it, see SfHttpStack). ToString names
+    /// endpoints and versions only; nothing secret is kept in text form.
     /// </summary>
     public sealed class SfClusterConnection : IDisposable
     {
