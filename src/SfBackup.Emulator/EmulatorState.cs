@@ -289,9 +289,9 @@ public sealed class EmulatorState
         }
         partition.ScheduledUpTo = now;
         if (partition.EffectivelySuspended || partition.FailsBackups) return;
-        var storage = policy.Storage;
+        var storageKey = StorageKeyOf(policy.Storage);
         foreach (var at in BackupScheduleTimes.Between(policy.Description["Schedule"] as System.Text.Json.Nodes.JsonObject, start, from, now, MaxScheduledPerSettle))
-            Record(partition, Guid.NewGuid(), at, StorageKeyOf(storage), LocationOf(partition, at));
+            Record(partition, Guid.NewGuid(), at, storageKey, LocationOf(partition, at));
     }
 
     /// <summary>Turns finished runs into state: a successful backup becomes a record, a successful restore the last restore.</summary>
