@@ -33,6 +33,9 @@ namespace SfBackup.Client.Transport
         /// <summary>The request id the last send went out with.</summary>
         public string RequestId { get; set; } = "";
 
+        /// <summary>The endpoint (by index) the transport addressed this send to.</summary>
+        public int Endpoint { get; set; }
+
         public static SfCallInfo? Of(HttpRequestMessage request) => (request as SfRequestMessage)?.Call;
     }
 
@@ -63,7 +66,7 @@ namespace SfBackup.Client.Transport
         {
             var call = SfCallInfo.Of(request);
             var tries = call == null ? 1 : _endpoints.Count;
-            var index = _endpoints.Preferred;
+            var index = call?.Endpoint ?? _endpoints.Preferred;
             for (var tried = 1; ; tried++)
             {
                 // The transport addressed it to the preferred endpoint already; only a move needs a new URI.

@@ -130,7 +130,8 @@ namespace SfBackup.Client.Transport
             var request = attempt.Request;
             var isRead = request.Operation.Method == HttpMethod.Get;
             var call = attempt.Call;
-            using (var message = new SfRequestMessage(request.Operation.Method, stack.Endpoints.UriFor(stack.Endpoints.Preferred, call.PathAndQuery), call))
+            call.Endpoint = stack.Endpoints.Preferred;
+            using (var message = new SfRequestMessage(request.Operation.Method, stack.Endpoints.UriFor(call.Endpoint, call.PathAndQuery), call))
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 if (attempt.Body != null)
