@@ -208,9 +208,11 @@ public sealed class BrsApi
     public static JsonObject ErrorBody(string code, string message) =>
         new() { ["Error"] = new JsonObject { ["Code"] = code, ["Message"] = message } };
 
-    private static async Task WriteAsync(HttpContext context, int status, object? answer)
+    private async Task WriteAsync(HttpContext context, int status, object? answer)
     {
         context.Response.StatusCode = status;
+        // The cluster's own time, as clusters send it: the emulator's clock, also after POST /$Emulator/Clock moved it.
+        context.Response.Headers.Date = _state.Now.ToString("R", CultureInfo.InvariantCulture);
         if (answer is null) return;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(answer is string text ? text : answer is JsonNode node ? node.ToJsonString() : JsonSerializer.Serialize(answer), context.RequestAborted);

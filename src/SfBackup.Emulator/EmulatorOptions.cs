@@ -45,6 +45,20 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool PeriodicBackups { get; set; }
 
+    /// <summary>
+    /// A folder that stands for the backup storages: every backup this emulator records is also written there, and
+    /// the storage listing (POST /BackupRestore/$/GetBackups) and Restore also find the backups other emulators
+    /// wrote there. Two emulators given the same folder are two clusters backing up to the same storage account.
+    /// </summary>
+    public string? StorageDirectory { get; set; }
+
+    /// <summary>
+    /// The same applications and services as the topology, as a cluster rebuilt after a disaster has them: every
+    /// partition id is new (derived from the topology's, so it is the same from run to run), and no partition has
+    /// backups or a restore of its own yet.
+    /// </summary>
+    public bool NewCluster { get; set; }
+
     /// <summary>How many requests the journal keeps (newest last).</summary>
     public int JournalSize { get; set; } = 1000;
 }

@@ -29,6 +29,9 @@ public sealed class PartitionEntity : BackupScope
     public required ServiceEntity Service { get; init; }
     public string? LowKey { get; init; }
     public string? HighKey { get; init; }
+
+    /// <summary>A Named partition's name (LowKey and HighKey are then null).</summary>
+    public string? Name { get; init; }
     public BackupRun? CurrentBackup { get; set; }
     public bool CurrentBackupRecorded { get; set; }
     public RestoreRecord? LastRestore { get; set; }
@@ -45,6 +48,9 @@ public sealed class PartitionEntity : BackupScope
 
     /// <summary>Health reports on the partition, by source and property (Report Partition Health).</summary>
     public Dictionary<(string Source, string Property), HealthReport> Health { get; } = [];
+
+    /// <summary>What a backup of this partition records about it (and what a restore target is matched against).</summary>
+    public BackupOwner Owner => new(Id, Service.Application.Name, Service.Name, LowKey is not null ? "Int64Range" : Name is not null ? "Named" : "Singleton", LowKey, HighKey, Name);
 
     public string? EffectivePolicy => PolicyName ?? Service.PolicyName ?? Service.Application.PolicyName;
     public bool EffectivelySuspended => Suspended || Service.Suspended || Service.Application.Suspended;
@@ -73,12 +79,30 @@ public sealed class PolicyEntity
     public int MaxIncrementalBackups => Description["MaxIncrementalBackups"]?.GetValue<int>() ?? 0;
 }
 
+/// <summary>
+/// The partition a backup was taken of, as the backup records it: enough to list it and to match a restore target
+/// by key range, also in another cluster (through --Emulator:StorageDirectory) where that partition does not exist.
+/// </summary>
+public sealed record BackupOwner(Guid PartitionId, string ApplicationName, string ServiceName, string Kind, string? LowKey, string? HighKey, string? Name)
+{
+    /// <summary>Same partition kind and the same keys: what makes a backup restorable to a partition.</summary>
+    public bool SameKeyRange(BackupOwner other) =>
+        Kind == other.Kind && LowKey == other.LowKey && HighKey == other.HighKey && Name == other.Name;
+
+    public string KeyRange => Kind switch
+    {
+        "Int64Range" => $"[{LowKey}, {HighKey}]",
+        "Named" => $"'{Name}'",
+        _ => "Singleton",
+    };
+}
+
 /// <summary>A finished backup: what GetBackups lists and Restore takes.</summary>
 public sealed class BackupRecord
 {
     public required Guid BackupId { get; init; }
     public required Guid ChainId { get; init; }
-    public required PartitionEntity Partition { get; init; }
+    public required BackupOwner Owner { get; init; }
     public required string BackupType { get; init; }
     public required DateTimeOffset CreationTimeUtc { get; init; }
     public required string Location { get; init; }
@@ -152,6 +176,7 @@ public sealed class EmulatorState
     {
         _options = options;
         Clock = clock;
+        Storage = string.IsNullOrWhiteSpace(options.StorageDirectory) ? null : new SharedBackupStorage(options.StorageDirectory);
         Reset();
     }
 
@@ -194,9 +219,10 @@ public sealed class EmulatorState
                     {
                         var part = new PartitionEntity
                         {
-                            Id = p.Id, Service = svc, LowKey = p.LowKey, HighKey = p.HighKey, PolicyName = p.BackupPolicyName, Suspended = p.Suspended,
+                            Id = _options.NewCluster ? NewClusterId(p.Id) : p.Id, Service = svc, LowKey = p.LowKey, HighKey = p.HighKey, Name = p.Name,
+                            PolicyName = p.BackupPolicyName, Suspended = p.Suspended,
                         };
-                        if (p.LastRestore is { } r)
+                        if (p.LastRestore is { } r && !_options.NewCluster)
                         {
                             part.LastRestore = new RestoreRecord
                             {
@@ -206,7 +232,7 @@ public sealed class EmulatorState
                         }
                         svc.Partitions.Add(part);
                         Partitions[part.Id] = part;
-                        SeedBackups(part, p.BackupCount);
+                        if (!_options.NewCluster) SeedBackups(part, p.BackupCount);
                     }
                 }
             }
@@ -222,14 +248,22 @@ public sealed class EmulatorState
         for (var i = 1; i <= count; i++)
         {
             var created = new DateTimeOffset(2026, 1, 10, 1, 0, 0, TimeSpan.Zero).AddDays(i - 1);
-            partition.Backups.Add(new BackupRecord
+            Add(partition, new BackupRecord
             {
-                BackupId = DerivedGuid(partition.Id, i), ChainId = chain, Partition = partition,
+                BackupId = DerivedGuid(partition.Id, i), ChainId = chain, Owner = partition.Owner,
                 BackupType = i == 1 ? "Full" : "Incremental", CreationTimeUtc = created,
                 Location = LocationOf(partition, created), StorageKey = StorageKeyOf(policy.Storage),
                 DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592, Lsn = 1000 * i,
             });
         }
+    }
+
+    /// <summary>--Emulator:NewCluster: a partition's id in the rebuilt cluster (its first eight hex digits changed).</summary>
+    public static Guid NewClusterId(Guid id)
+    {
+        var bytes = id.ToByteArray();
+        for (var i = 0; i < 4; i++) bytes[i] ^= 0xC5;
+        return new Guid(bytes);
     }
 
     public static Guid DerivedGuid(Guid seed, int index)
@@ -257,13 +291,34 @@ public sealed class EmulatorState
         var policy = partition.EffectivePolicy is { } name ? Policies.GetValueOrDefault(name) : null;
         var chainLength = last is null ? 0 : partition.Backups.Count(b => b.ChainId == last.ChainId);
         var full = last is null || last.StorageKey != storageKey || chainLength > (policy?.MaxIncrementalBackups ?? 0);
-        partition.Backups.Add(new BackupRecord
+        Add(partition, new BackupRecord
         {
-            BackupId = backupId, ChainId = full ? backupId : last!.ChainId, Partition = partition,
+            BackupId = backupId, ChainId = full ? backupId : last!.ChainId, Owner = partition.Owner,
             BackupType = full ? "Full" : "Incremental", CreationTimeUtc = at, Location = location,
             StorageKey = storageKey, DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592,
             Lsn = (last?.Lsn ?? 0) + 250,
         });
+    }
+
+    private void Add(PartitionEntity partition, BackupRecord record)
+    {
+        partition.Backups.Add(record);
+        Storage?.Write(record);
+    }
+
+    /// <summary>--Emulator:StorageDirectory: where backups are shared with other emulators; null without it.</summary>
+    public SharedBackupStorage? Storage { get; }
+
+    /// <summary>
+    /// Every backup this emulator can read in a storage: its own, and with --Emulator:StorageDirectory those other
+    /// emulators wrote there (its own copy wins when both have one).
+    /// </summary>
+    public IEnumerable<BackupRecord> BackupsInStorages()
+    {
+        var own = Partitions.Values.SelectMany(p => p.Backups).ToList();
+        if (Storage is null) return own;
+        var ids = own.Select(r => r.BackupId).ToHashSet();
+        return own.Concat(Storage.ReadAll().Where(r => !ids.Contains(r.BackupId)));
     }
 
     /// <summary>At most this many scheduled backups are recorded for one partition in one step of the clock.</summary>
@@ -288,10 +343,23 @@ public sealed class EmulatorState
             return;
         }
         partition.ScheduledUpTo = now;
-        if (partition.EffectivelySuspended || partition.FailsBackups) return;
+        if (partition.EffectivelySuspended) return;
         var storageKey = StorageKeyOf(policy.Storage);
         foreach (var at in BackupScheduleTimes.Between(policy.Description["Schedule"] as System.Text.Json.Nodes.JsonObject, start, from, now, MaxScheduledPerSettle))
-            Record(partition, Guid.NewGuid(), at, storageKey, LocationOf(partition, at));
+        {
+            if (!partition.FailsBackups)
+            {
+                Record(partition, Guid.NewGuid(), at, storageKey, LocationOf(partition, at));
+                continue;
+            }
+            // A failing partition records no backup; its backup progress shows the failed attempt.
+            partition.CurrentBackup = new BackupRun
+            {
+                BackupId = Guid.NewGuid(), StartedAt = at, AcceptedUntil = at, DoneAt = at, TimeoutAt = at + TimeSpan.FromMinutes(10),
+                StorageKind = policy.StorageKind, StorageKey = storageKey, Location = LocationOf(partition, at), Fails = true,
+            };
+            partition.CurrentBackupRecorded = true;
+        }
     }
 
     /// <summary>Turns finished runs into state: a successful backup becomes a record, a successful restore the last restore.</summary>

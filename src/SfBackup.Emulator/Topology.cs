@@ -145,6 +145,9 @@ public sealed class TopologyPartition
     public Guid Id { get; set; }
     public string? LowKey { get; set; }
     public string? HighKey { get; set; }
+
+    /// <summary>Set for a Named partition (without LowKey and HighKey).</summary>
+    public string? Name { get; set; }
     public string? BackupPolicyName { get; set; }
     public bool Suspended { get; set; }
     public TopologyRestore? LastRestore { get; set; }

@@ -42,7 +42,7 @@ public sealed partial class BackupHandlers
             var items = service.Partitions.Select(p => (JsonNode)new JsonObject
             {
                 ["ServiceKind"] = service.IsStateful ? "Stateful" : "Stateless",
-                ["PartitionInformation"] = PartitionInformationOf(p),
+                ["PartitionInformation"] = PartitionInformationOf(p.Owner),
                 ["PartitionStatus"] = "Ready",
                 ["HealthState"] = "Ok",
                 ["CurrentConfigurationEpoch"] = EpochOf(131462452931584510, 8589934592, call.Wants62Shapes),

@@ -147,8 +147,8 @@ public sealed partial class BackupHandlers
     private static IEnumerable<BackupRecord> Filter(IEnumerable<BackupRecord> records, bool latest, DateTimeOffset? start, DateTimeOffset? end)
     {
         var kept = records.Where(r => (start is null || r.CreationTimeUtc >= start) && (end is null || r.CreationTimeUtc <= end));
-        if (latest) kept = kept.GroupBy(r => r.Partition.Id).Select(g => g.OrderBy(r => r.CreationTimeUtc).Last());
-        return kept.OrderBy(r => r.CreationTimeUtc).ThenBy(r => r.Partition.Id);
+        if (latest) kept = kept.GroupBy(r => r.Owner.PartitionId).Select(g => g.OrderBy(r => r.CreationTimeUtc).Last());
+        return kept.OrderBy(r => r.CreationTimeUtc).ThenBy(r => r.Owner.PartitionId);
     }
 
     private static JsonObject EpochOf(long dataLoss, long configuration, bool sixTwoShape)
@@ -161,9 +161,9 @@ public sealed partial class BackupHandlers
     {
         ["BackupId"] = r.BackupId.ToString(),
         ["BackupChainId"] = r.ChainId.ToString(),
-        ["ApplicationName"] = r.Partition.Service.Application.Name,
-        ["ServiceName"] = r.Partition.Service.Name,
-        ["PartitionInformation"] = PartitionInformationOf(r.Partition),
+        ["ApplicationName"] = r.Owner.ApplicationName,
+        ["ServiceName"] = r.Owner.ServiceName,
+        ["PartitionInformation"] = PartitionInformationOf(r.Owner),
         ["BackupLocation"] = r.Location,
         ["BackupType"] = r.BackupType,
         ["EpochOfLastBackupRecord"] = EpochOf(r.DataLossNumber, r.ConfigurationNumber, sixTwoShape),
@@ -173,13 +173,17 @@ public sealed partial class BackupHandlers
         ["FailureError"] = null,
     };
 
-    private static JsonObject PartitionInformationOf(PartitionEntity p)
+    private static JsonObject PartitionInformationOf(BackupOwner p)
     {
-        var info = new JsonObject { ["ServicePartitionKind"] = p.LowKey is null ? "Singleton" : "Int64Range", ["Id"] = p.Id.ToString() };
-        if (p.LowKey is not null)
+        var info = new JsonObject { ["ServicePartitionKind"] = p.Kind, ["Id"] = p.PartitionId.ToString() };
+        if (p.Kind == "Int64Range")
         {
             info["LowKey"] = p.LowKey;
             info["HighKey"] = p.HighKey;
+        }
+        else if (p.Kind == "Named")
+        {
+            info["Name"] = p.Name;
         }
         return info;
     }

@@ -72,7 +72,12 @@ public sealed partial class BackupHandlers
         }
     }
 
-    /// <summary>Only from a backup of the same partition, at the location the backup was written to.</summary>
+    /// <summary>
+    /// From a backup of a partition with the same kind and key range (the same partition, or its counterpart in
+    /// another service or, through --Emulator:StorageDirectory, another cluster), at the location the backup was
+    /// written to, whose chain back to its full backup is there. A backup of another partition must be in the
+    /// storage given, or in the storage of this partition's policy.
+    /// </summary>
     public object? Restore(BrsCall call)
     {
         var body = call.RequireJsonObject();
@@ -86,15 +91,22 @@ public sealed partial class BackupHandlers
             var partition = StatefulPartition(call.EntityKey);
             if (!options.FaultAnalysisService)
                 throw new FabricErrorException(404, "FABRIC_E_FAULT_ANALYSIS_SERVICE_NOT_EXISTING", "Restore needs the Fault Analysis Service, which this cluster does not run.");
-            var record = state.Partitions.Values.SelectMany(p => p.Backups).FirstOrDefault(b => b.BackupId == backupId)
+            var known = state.BackupsInStorages().ToList();
+            var record = known.FirstOrDefault(b => b.BackupId == backupId)
                 ?? throw FabricErrorException.InvalidArgument($"No backup {backupId} was found.");
-            if (record.Partition != partition)
+            var target = partition.Owner;
+            if (!record.Owner.SameKeyRange(target))
                 throw new FabricErrorException(400, "FABRIC_E_RESTORE_SOURCE_TARGET_PARTITION_MISMATCH",
-                    $"Backup {backupId} belongs to partition {record.Partition.Id}, not {partition.Id}.");
+                    $"Backup {backupId} is of partition {record.Owner.PartitionId} ({record.Owner.Kind} {record.Owner.KeyRange}); partition {partition.Id} is {target.Kind} {target.KeyRange}.");
             if (!string.Equals(record.Location, location, StringComparison.OrdinalIgnoreCase))
                 throw FabricErrorException.InvalidArgument($"Backup {backupId} is not at '{location}'.");
             if (storage is not null && EmulatorState.StorageKeyOf(storage) != record.StorageKey)
                 throw FabricErrorException.InvalidArgument($"Backup {backupId} is not in the storage given.");
+            if (storage is null && record.Owner.PartitionId != partition.Id
+                && (partition.EffectivePolicy is not { } policyName || EmulatorState.StorageKeyOf(PolicyNamed(policyName).Storage) != record.StorageKey))
+                throw FabricErrorException.InvalidArgument($"Backup {backupId} is not in the storage of partition {partition.Id}'s backup policy: give BackupStorage.");
+            if (!known.Any(b => b.ChainId == record.ChainId && b.BackupType == "Full" && b.CreationTimeUtc <= record.CreationTimeUtc))
+                throw FabricErrorException.InvalidArgument($"Backup {backupId} cannot be restored: the full backup of its chain {record.ChainId} is not in the storage.");
 
             var now = state.Now;
             if (partition.CurrentRestore is not null)
@@ -161,21 +173,34 @@ public sealed partial class BackupHandlers
         var end = ParseDate("EndDateTimeFilter", StringField(body, "EndDateTimeFilter"));
         var key = EmulatorState.StorageKeyOf(storage);
 
+        // What the storage holds is listed whether or not this cluster has the entity (a rebuilt cluster reads the old
+        // one's backups this way), so the entity filter compares names and ids only.
+        Func<BackupOwner, bool> wanted = _ => true;
+        if (Field(body, "BackupEntity") is JsonObject entity)
+        {
+            var kind = StringField(entity, "EntityKind");
+            wanted = kind switch
+            {
+                "Application" => SameName(StringField(entity, "ApplicationName"), o => o.ApplicationName),
+                "Service" => SameName(StringField(entity, "ServiceName"), o => o.ServiceName),
+                "Partition" => Guid.TryParse(StringField(entity, "PartitionId"), out var id)
+                    ? o => o.PartitionId == id
+                    : throw FabricErrorException.InvalidArgument("PartitionId must be a GUID."),
+                _ => throw FabricErrorException.InvalidArgument($"EntityKind '{kind}' is not Application, Service or Partition."),
+            };
+        }
+
         lock (state.Gate)
         {
-            IEnumerable<PartitionEntity> partitions = state.Partitions.Values;
-            if (Field(body, "BackupEntity") is JsonObject entity)
-            {
-                partitions = StringField(entity, "EntityKind") switch
-                {
-                    "Application" => PartitionsUnder(Application(StringField(entity, "ApplicationName"))),
-                    "Service" => PartitionsUnder(StatefulService(StringField(entity, "ServiceName"))),
-                    "Partition" => [StatefulPartition(StringField(entity, "PartitionId"))],
-                    var other => throw FabricErrorException.InvalidArgument($"EntityKind '{other}' is not Application, Service or Partition."),
-                };
-            }
-            var records = Filter(partitions.SelectMany(p => p.Backups).Where(r => r.StorageKey == key), latest, start, end);
+            var records = Filter(state.BackupsInStorages().Where(r => r.StorageKey == key && wanted(r.Owner)), latest, start, end);
             return Page(records.Select(r => BackupInfoOf(r, call.Wants62Shapes)).ToList(), call, "StorageBackups");
         }
+    }
+
+    private static Func<BackupOwner, bool> SameName(string name, Func<BackupOwner, string> of)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw FabricErrorException.InvalidArgument("The entity's name is required.");
+        var id = EmulatorState.IdOf(name);
+        return o => string.Equals(EmulatorState.IdOf(of(o)), id, StringComparison.OrdinalIgnoreCase);
     }
 }
