@@ -21,9 +21,10 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     private static readonly string[] ServiceAction = ["ServiceName", "PassThru", "Session"];
     private static readonly string[] ApplicationAction = ["ApplicationName", "PassThru", "Session"];
     private static readonly string[] EntityQuery = ["ApplicationName", "ServiceName", "PartitionId", "Session"];
+    private static readonly string[] PointInTimeRestore = ["PointInTime", "Storage", "AllowPartial", "ThrottleLimit", "Wait", "WaitTimeoutSec", "RestoreTimeoutMinutes", "Force", "Session"];
     private static readonly string[] PolicyDefinition = ["Name", "Storage", "Interval", "RunTime", "RunDay", "MaxIncrementalBackups", "RetentionDuration", "MinimumBackupCount", "AutoRestoreOnDataLoss", "ValidateConnection", "Session"];
 
-    /// <summary>One row of the documented surface: parameters, ShouldProcess, output types (';'-separated), ConfirmImpact (2 Medium, 3 High), SupportsPaging.</summary>
+    /// <summary>One row of the documented surface: parameters, ShouldProcess, output types (';'-separated), ConfirmImpact (1 Low, 2 Medium, 3 High), SupportsPaging.</summary>
     public sealed record Surface(string[] Parameters, bool ShouldProcess, string Output, int Impact = 2, bool Paging = false);
 
     /// <summary>The cmdlet surface as the README documents it.</summary>
@@ -52,6 +53,10 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         ["Skip-SfPartitionAutoRestore"] = new(PartitionAction, true, ActionResult),
         ["Get-SfPartitionRestoreProgress"] = new(["PartitionId", "ServiceKind", "Session"], false, "SfBackup.Client.Models.RestoreProgressInfo"),
         ["Get-SfPartitionBackupProgress"] = new(["PartitionId", "ServiceKind", "Session"], false, "SfBackup.Client.Models.BackupProgressInfo"),
+        ["Restore-SfService"] = new(["ServiceName", "SourceServiceName", .. PointInTimeRestore], true, "SfBackup.Client.Models.SfRestoreStep", Impact: 3),
+        ["Restore-SfApplication"] = new(["ApplicationName", "SourceApplicationName", .. PointInTimeRestore], true, "SfBackup.Client.Models.SfRestoreStep", Impact: 3),
+        ["Get-SfBackupHealth"] = new([.. EntityQuery, "Grace", "Unhealthy", "Summary", "ReportHealth", "HealthTimeToLive", "ThrottleLimit"], true,
+            "SfBackup.Client.Models.SfBackupHealth;SfBackup.Client.Models.SfBackupHealthSummary", Impact: 1),
 
         ["New-SfBackupPolicy"] = new(PolicyDefinition, true, "SfBackup.Client.Models.BackupPolicy"),
         ["Set-SfBackupPolicy"] = new([.. PolicyDefinition, "PassThru"], true, "SfBackup.Client.Models.BackupPolicy"),

@@ -46,6 +46,9 @@ public sealed partial class FormattingTests : IAsyncLifetime
         { "SfApplication", "Get-SfApplication" },
         { "SfService", "Get-SfService fabric:/CalcApp" },
         { "SfPartition", "Get-SfPartition fabric:/CalcApp/CalcService; Get-SfPartition fabric:/Inventory/Stock" },
+        { "SfRestoreStep", "Restore-SfService fabric:/CalcApp/CalcService -PointInTime '2026-01-11T12:00:00Z' -AllowPartial -WhatIf" },
+        { "SfBackupHealth", "Get-SfBackupHealth" },
+        { "SfBackupHealthSummary", "Get-SfBackupHealth -Summary" },
     };
 
     private string Render(string make, string formatter)

@@ -9,6 +9,10 @@ namespace SfBackup.Client.Models
     {
         public string? ContinuationToken { get; set; }
         public List<T>? Items { get; set; }
+
+        /// <summary>Not in the answer: the cluster's time when it sent this page (its Date header).</summary>
+        [JsonIgnore]
+        public DateTimeOffset? ServerDate { get; set; }
     }
 
     public enum BackupState

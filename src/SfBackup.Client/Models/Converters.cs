@@ -355,6 +355,7 @@ namespace SfBackup.Client.Models
     [JsonSerializable(typeof(SfPagedList<SfApplication>))]
     [JsonSerializable(typeof(SfPagedList<SfService>))]
     [JsonSerializable(typeof(SfPagedList<SfPartition>))]
+    [JsonSerializable(typeof(HealthInformation))]
     public partial class SfJsonContext : JsonSerializerContext
     {
     }

@@ -74,4 +74,18 @@ namespace SfBackup.Client.Models
     {
         public BackupStorage? BackupStorage { get; set; }
     }
+
+    /// <summary>
+    /// A health report (HealthInformation) as Report Partition Health takes it. TimeToLiveInMilliSeconds is, despite
+    /// its name, an ISO 8601 duration such as PT1H on the wire.
+    /// </summary>
+    public sealed class HealthInformation
+    {
+        public string SourceId { get; set; } = "";
+        public string Property { get; set; } = "";
+        public string HealthState { get; set; } = "Ok";
+        public string? TimeToLiveInMilliSeconds { get; set; }
+        public string? Description { get; set; }
+        public bool RemoveWhenExpired { get; set; }
+    }
 }

@@ -190,6 +190,18 @@ namespace SfBackup.Client.Operations
                 SfJsonContext.Default.SfPagedListSfPartition, maxResults, p => p.ServiceName = service.Name);
         }
 
+        // ---- health ----
+
+        /// <summary>Sends a health report about a partition to the cluster's health store.</summary>
+        public Task<SfResponse> ReportPartitionHealthAsync(Guid partitionId, HealthInformation report, CancellationToken cancellationToken = default)
+        {
+            if (report == null) throw new ArgumentNullException(nameof(report));
+            if (string.IsNullOrWhiteSpace(report.SourceId) || string.IsNullOrWhiteSpace(report.Property))
+                throw new ArgumentException("A health report needs a SourceId and a Property.", nameof(report));
+            return SendAsync(new SfRequest(SfOperation.ReportPartitionHealth, SfEntity.Partition(partitionId).Path + "/$/ReportHealth")
+                .WithJsonBody(report, SfJsonContext.Default.HealthInformation), cancellationToken);
+        }
+
         // ---- plumbing ----
 
         public Task<SfResponse> SendAsync(SfRequest request, CancellationToken cancellationToken) =>
@@ -252,6 +264,7 @@ namespace SfBackup.Client.Operations
                     .WithQuery("MaxResults", maxResults?.ToString(CultureInfo.InvariantCulture));
                 var response = await SendAsync(page, ct).ConfigureAwait(false);
                 var list = Deserialize(response, typeInfo, operation);
+                list.ServerDate = response.ServerDate;
                 if (annotate != null && list.Items != null) list.Items.ForEach(annotate);
                 return list;
             });

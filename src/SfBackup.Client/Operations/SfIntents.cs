@@ -46,6 +46,13 @@ namespace SfBackup.Client.Operations
             }
         };
 
+        /// <summary>A restore runs now, or ended since the send: a second one must not be sent.</summary>
+        public static readonly Check RestoreStarted = async (client, partition, sentUtc, token) =>
+        {
+            var progress = await client.GetPartitionRestoreProgressAsync(partition.PartitionId, token).ConfigureAwait(false);
+            return SfWait.IsRunning(progress.RestoreState) || (SfWait.IsFinal(progress.RestoreState) && progress.TimeStampUtc >= sentUtc - ClockSkew);
+        };
+
         private static bool SuspendedHere(BackupConfigurationInfo info) =>
             info.SuspensionInfo?.IsSuspended == true && info.SuspensionInfo.SuspensionInheritedFrom == BackupEntityKind.Partition;
 

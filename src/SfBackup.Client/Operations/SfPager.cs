@@ -40,11 +40,15 @@ namespace SfBackup.Client.Operations
         public bool HasMore { get; private set; } = true;
         public int PagesRead { get; private set; }
 
+        /// <summary>The cluster's time when it sent the last page read, when it said (its Date header).</summary>
+        public DateTimeOffset? LastServerDate { get; private set; }
+
         public async Task<IReadOnlyList<T>> NextPageAsync(CancellationToken cancellationToken)
         {
             if (!HasMore) return Array.Empty<T>();
             var page = await _fetch(_token, cancellationToken).ConfigureAwait(false);
             PagesRead++;
+            LastServerDate = page.ServerDate ?? LastServerDate;
             var next = page.ContinuationToken;
             if (string.IsNullOrEmpty(next))
             {

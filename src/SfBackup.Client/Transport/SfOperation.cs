@@ -86,6 +86,9 @@ namespace SfBackup.Client.Transport
         public static readonly SfOperation GetServiceInfoList = new SfOperation(nameof(GetServiceInfoList), Get, "/Applications/{applicationId}/$/GetServices", "6.0", paged: true);
         public static readonly SfOperation GetPartitionInfoList = new SfOperation(nameof(GetPartitionInfoList), Get, "/Services/{serviceId}/$/GetPartitions", "6.0", paged: true);
 
+        // ---- health (a cluster query, not BRS: Get-SfBackupHealth -ReportHealth) ----
+        public static readonly SfOperation ReportPartitionHealth = new SfOperation(nameof(ReportPartitionHealth), Post, "/Partitions/{partitionId}/$/ReportHealth", "6.0");
+
         private static SfOperation Entity(string verb, SfEntityKind kind, HttpMethod method, string action)
         {
             var collection = kind == SfEntityKind.Application ? "/Applications/{applicationId}"

@@ -52,6 +52,9 @@ namespace SfBackup.Client.Transport
         public string RequestId { get; }
         public Uri RequestUri { get; }
 
+        /// <summary>The cluster's time when it answered (its Date header), when it sent one.</summary>
+        public DateTimeOffset? ServerDate { get; set; }
+
         /// <summary>The answer was lost, and reading the cluster showed the change in place (SfBackupClient.SendIntentAsync).</summary>
         public bool VerifiedByRead { get; set; }
     }

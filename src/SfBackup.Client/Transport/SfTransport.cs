@@ -147,7 +147,7 @@ namespace SfBackup.Client.Transport
                         var bytes = response.Content == null ? Array.Empty<byte>() : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
                         var status = (int)response.StatusCode;
                         var uri = response.RequestMessage?.RequestUri ?? message.RequestUri!;
-                        if (status >= 200 && status < 300) return new Outcome(new SfResponse(status, bytes, call.RequestId, uri));
+                        if (status >= 200 && status < 300) return new Outcome(new SfResponse(status, bytes, call.RequestId, uri) { ServerDate = response.Headers.Date });
 
                         var error = DecodeError(status, bytes, call.RequestId, request.Operation.Name);
                         // 503: not taken on, so anything may be sent again; 504: perhaps applied, so only reads.

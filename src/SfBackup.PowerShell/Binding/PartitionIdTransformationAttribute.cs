@@ -68,4 +68,28 @@ namespace SfBackup.PowerShell.Binding
             }
         }
     }
+
+    /// <summary>
+    /// A TimeSpan parameter's range (ValidateRange takes no TimeSpan bounds on Windows PowerShell 5.1). The bounds are
+    /// written as TimeSpan text: "00:01:00", "7.00:00:00".
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class ValidateTimeSpanRangeAttribute : ValidateArgumentsAttribute
+    {
+        public ValidateTimeSpanRangeAttribute(string minimum, string maximum)
+        {
+            Minimum = TimeSpan.Parse(minimum, System.Globalization.CultureInfo.InvariantCulture);
+            Maximum = TimeSpan.Parse(maximum, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public TimeSpan Minimum { get; }
+        public TimeSpan Maximum { get; }
+
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            if (!(PartitionIdTransformationAttribute.Unwrap(arguments) is TimeSpan value)) return;
+            if (value < Minimum || value > Maximum)
+                throw new ValidationMetadataException($"{value} is outside the range {Minimum} to {Maximum}.");
+        }
+    }
 }

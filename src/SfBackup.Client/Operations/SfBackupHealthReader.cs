@@ -1,0 +1,294 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SfBackup.Client.Models;
+using SfBackup.Client.Transport;
+
+namespace SfBackup.Client.Operations
+{
+    /// <summary>What reading one service's (or one partition's) backup health came to: its rows, or the failure.</summary>
+    public sealed class SfBackupHealthRead
+    {
+        public SfBackupHealthRead(SfEntity entity) => Entity = entity;
+
+        public SfEntity Entity { get; }
+        public List<SfBackupHealth> Rows { get; } = new List<SfBackupHealth>();
+        public SfClientException? Failure { get; set; }
+    }
+
+    /// <summary>
+    /// Reads how the partitions' backups keep up with their policies. Per service it makes one paged call for its
+    /// partitions, one for its backup configuration and one for the latest backup of every partition (the
+    /// service-level Latest listing), plus one read of each policy per invocation; only partitions found late or
+    /// never backed up get one more call, for their last backup attempt, to tell Failing from Late. Services are read
+    /// at most <c>throttleLimit</c> at a time.
+    /// </summary>
+    /// <remarks>
+    /// Ages are measured against the cluster's clock (the Date header of its answers), so a runbook host whose clock
+    /// is off raises no false alarm; without that header, against this machine's clock.
+    /// </remarks>
+    public sealed class SfBackupHealthReader
+    {
+        /// <summary>The grace after the promised interval before a backup counts as late, unless -Grace says otherwise.</summary>
+        public static readonly TimeSpan DefaultGrace = TimeSpan.FromMinutes(30);
+
+        private readonly SfBackupClient _client;
+        private readonly TimeSpan _grace;
+        private readonly Dictionary<string, Task<BackupPolicy>> _policies = new Dictionary<string, Task<BackupPolicy>>(StringComparer.Ordinal);
+
+        public SfBackupHealthReader(SfBackupClient client, TimeSpan? grace = null)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _grace = grace ?? DefaultGrace;
+            if (_grace < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(grace), grace, "The grace cannot be negative.");
+        }
+
+        /// <summary>
+        /// Every entity's rows: applications are expanded to their stateful services, and services are read at most
+        /// <paramref name="throttleLimit"/> at a time. A failure is kept with its entity; the others go on.
+        /// </summary>
+        public async Task<IReadOnlyList<SfBackupHealthRead>> ReadAsync(IEnumerable<SfEntity> entities, int throttleLimit, CancellationToken cancellationToken)
+        {
+            var reads = new List<SfBackupHealthRead>();
+            foreach (var entity in entities)
+            {
+                if (entity.Kind != SfEntityKind.Application)
+                {
+                    reads.Add(new SfBackupHealthRead(entity));
+                    continue;
+                }
+                var application = new SfBackupHealthRead(entity);
+                try
+                {
+                    var services = await _client.GetServices(entity.Name!).ReadAllAsync(cancellationToken).ConfigureAwait(false);
+                    reads.AddRange(services.Where(s => !string.Equals(s.ServiceKind, "Stateless", StringComparison.OrdinalIgnoreCase) && s.Name != null)
+                        .Select(s => new SfBackupHealthRead(SfEntity.Service(s.Name!))));
+                }
+                catch (SfClientException ex)
+                {
+                    application.Failure = ex;
+                    reads.Add(application);
+                }
+            }
+
+            using (var slots = new SemaphoreSlim(Math.Max(1, throttleLimit)))
+            {
+                await Task.WhenAll(reads.Where(r => r.Failure == null).Select(async read =>
+                {
+                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        if (read.Entity.Kind == SfEntityKind.Partition) await ReadPartitionAsync(read, cancellationToken).ConfigureAwait(false);
+                        else await ReadServiceAsync(read, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (SfClientException ex)
+                    {
+                        read.Failure = ex;
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                })).ConfigureAwait(false);
+            }
+            return reads;
+        }
+
+        /// <summary>The applications of the cluster, for a reading of the whole cluster.</summary>
+        public async Task<IReadOnlyList<SfEntity>> ClusterAsync(CancellationToken cancellationToken)
+        {
+            var applications = await _client.GetApplications().ReadAllAsync(cancellationToken).ConfigureAwait(false);
+            return applications.Where(a => a.Name != null).Select(a => SfEntity.Application(a.Name!)).ToList();
+        }
+
+        private async Task ReadServiceAsync(SfBackupHealthRead read, CancellationToken cancellationToken)
+        {
+            var service = read.Entity;
+            var partitions = (await _client.GetPartitions(service.Name!).ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                .Where(p => p.IsStateful && p.PartitionId != Guid.Empty).ToList();
+            if (partitions.Count == 0) return;
+
+            var configurationPager = _client.GetBackupConfiguration(service);
+            var configurations = await configurationPager.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+            var serviceLevel = configurations.FirstOrDefault(c => c.Kind == BackupEntityKind.Service);
+            var ownSettings = configurations.Where(c => c.Kind == BackupEntityKind.Partition && c.PartitionId.HasValue)
+                .GroupBy(c => c.PartitionId!.Value).ToDictionary(g => g.Key, g => g.First());
+            var now = configurationPager.LastServerDate;
+
+            var latest = new Dictionary<Guid, BackupInfo>();
+            var anyPolicy = serviceLevel?.PolicyName != null || ownSettings.Values.Any(c => c.PolicyName != null);
+            if (anyPolicy)
+            {
+                var backupsPager = _client.GetBackups(service, new BackupListFilter { Latest = true });
+                foreach (var backup in await backupsPager.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (!backup.CreationTimeUtc.HasValue || backup.FailureError != null) continue;
+                    if (!latest.TryGetValue(backup.PartitionId, out var known) || known.CreationTimeUtc < backup.CreationTimeUtc) latest[backup.PartitionId] = backup;
+                }
+                now = backupsPager.LastServerDate ?? now;
+            }
+            var checkedAt = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
+
+            foreach (var partition in partitions)
+            {
+                var configuration = ownSettings.TryGetValue(partition.PartitionId, out var own) ? own : serviceLevel;
+                latest.TryGetValue(partition.PartitionId, out var backup);
+                read.Rows.Add(await RowAsync(service.Name!, partition.PartitionId, configuration, backup, checkedAt, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        private async Task ReadPartitionAsync(SfBackupHealthRead read, CancellationToken cancellationToken)
+        {
+            var partition = read.Entity;
+            var configurationPager = _client.GetBackupConfiguration(partition);
+            var configuration = (await configurationPager.ReadAllAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            var now = configurationPager.LastServerDate;
+            BackupInfo? backup = null;
+            if (configuration?.PolicyName != null)
+            {
+                var backupsPager = _client.GetBackups(partition, new BackupListFilter { Latest = true });
+                backup = (await backupsPager.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                    .Where(b => b.CreationTimeUtc.HasValue && b.FailureError == null).OrderBy(b => b.CreationTimeUtc).LastOrDefault();
+                now = backupsPager.LastServerDate ?? now;
+            }
+            read.Rows.Add(await RowAsync(configuration?.ServiceName ?? backup?.ServiceName, partition.PartitionId, configuration, backup,
+                (now ?? DateTimeOffset.UtcNow).UtcDateTime, cancellationToken).ConfigureAwait(false));
+        }
+
+        private async Task<SfBackupHealth> RowAsync(string? serviceName, Guid partitionId, BackupConfigurationInfo? configuration, BackupInfo? backup,
+            DateTime checkedAtUtc, CancellationToken cancellationToken)
+        {
+            var row = new SfBackupHealth
+            {
+                ServiceName = serviceName,
+                ApplicationName = backup?.ApplicationName ?? configuration?.ApplicationName ?? ApplicationOf(serviceName),
+                PartitionId = partitionId,
+                PolicyName = configuration?.PolicyName,
+                PolicyInheritedFrom = configuration?.PolicyName == null ? BackupEntityKind.Invalid : configuration.PolicyInheritedFrom,
+                IsSuspended = configuration?.SuspensionInfo?.IsSuspended == true,
+                SuspensionInheritedFrom = configuration?.SuspensionInfo?.IsSuspended == true ? configuration.SuspensionInfo.SuspensionInheritedFrom : BackupEntityKind.Invalid,
+                LastBackupTimeUtc = backup?.CreationTimeUtc,
+                Grace = _grace,
+                CheckedAtUtc = checkedAtUtc,
+            };
+            if (row.LastBackupTimeUtc.HasValue) row.LastBackupAge = checkedAtUtc - row.LastBackupTimeUtc.Value;
+            if (row.PolicyName != null)
+            {
+                var policy = await PolicyAsync(row.PolicyName, cancellationToken).ConfigureAwait(false);
+                row.PromisedInterval = policy.Schedule == null ? (TimeSpan?)null : PromisedInterval(policy.Schedule);
+            }
+
+            Evaluate(row);
+            if (row.Status == SfBackupHealthStatus.Late || row.Status == SfBackupHealthStatus.NeverBackedUp)
+            {
+                // Only these can be Failing: read their last attempt.
+                var progress = await _client.GetPartitionBackupProgressAsync(partitionId, cancellationToken).ConfigureAwait(false);
+                if ((progress.BackupState == BackupState.Failure || progress.BackupState == BackupState.Timeout)
+                    && (!row.LastBackupTimeUtc.HasValue || progress.TimeStampUtc > row.LastBackupTimeUtc))
+                {
+                    row.LastFailure = progress.FailureError ?? new FabricErrorInfo { Code = "Sf" + progress.BackupState };
+                    row.LastFailureTimeUtc = progress.TimeStampUtc;
+                    Evaluate(row);
+                }
+            }
+            return row;
+        }
+
+        /// <summary>
+        /// The status and its reason, from what the row holds: no policy is NotEnabled; suspended is Suspended; a
+        /// failed last attempt with no success since is Failing; no backup is NeverBackedUp; an age beyond the promised
+        /// interval plus the grace is Late; anything else is Healthy.
+        /// </summary>
+        public static void Evaluate(SfBackupHealth row)
+        {
+            string Age() => row.LastBackupAge.HasValue ? " (" + Span(row.LastBackupAge.Value) + " ago)" : "";
+            if (row.PolicyName == null)
+            {
+                row.Status = SfBackupHealthStatus.NotEnabled;
+                row.Reason = "No backup policy applies.";
+            }
+            else if (row.IsSuspended)
+            {
+                row.Status = SfBackupHealthStatus.Suspended;
+                row.Reason = $"Backup is suspended at the {row.SuspensionInheritedFrom.ToString().ToLowerInvariant()} level; last backup {When(row.LastBackupTimeUtc)}{Age()}.";
+            }
+            else if (row.LastFailure != null)
+            {
+                row.Status = SfBackupHealthStatus.Failing;
+                row.Reason = $"The last backup attempt ({When(row.LastFailureTimeUtc)}) failed: {row.LastFailure.Code}{(string.IsNullOrEmpty(row.LastFailure.Message) ? "" : " " + row.LastFailure.Message)}; last success {When(row.LastBackupTimeUtc)}.";
+            }
+            else if (!row.LastBackupTimeUtc.HasValue)
+            {
+                row.Status = SfBackupHealthStatus.NeverBackedUp;
+                row.Reason = $"Policy {row.PolicyName} applies, and no backup is listed.";
+            }
+            else if (row.PromisedInterval.HasValue && row.LastBackupAge > row.PromisedInterval.Value + row.Grace)
+            {
+                row.Status = SfBackupHealthStatus.Late;
+                row.Reason = $"Last backup {When(row.LastBackupTimeUtc)}{Age()}; policy {row.PolicyName} promises one every {Span(row.PromisedInterval.Value)} (grace {Span(row.Grace)}).";
+            }
+            else
+            {
+                row.Status = SfBackupHealthStatus.Healthy;
+                row.Reason = $"Last backup {When(row.LastBackupTimeUtc)}{Age()}.";
+            }
+        }
+
+        /// <summary>
+        /// The longest a schedule lets pass between two backups. Frequency-based: its interval. Time-based daily: the
+        /// longest gap between consecutive run times, across midnight too. Weekly: the same over every run time of
+        /// every run day, across the week's end.
+        /// </summary>
+        public static TimeSpan PromisedInterval(BackupSchedule schedule)
+        {
+            if (schedule is FrequencyBackupSchedule frequency) return frequency.Interval;
+            if (!(schedule is TimeBackupSchedule time)) throw new ArgumentException("Unknown schedule kind.", nameof(schedule));
+            var period = time.Frequency == BackupScheduleFrequency.Weekly ? TimeSpan.FromDays(7) : TimeSpan.FromDays(1);
+            var points = time.Frequency == BackupScheduleFrequency.Weekly
+                ? time.RunDays.SelectMany(d => time.RunTimes.Select(t => TimeSpan.FromDays((int)d) + t)).OrderBy(t => t).ToList()
+                : time.RunTimes.OrderBy(t => t).ToList();
+            var longest = points[0] + period - points[points.Count - 1];
+            for (var i = 1; i < points.Count; i++)
+            {
+                var gap = points[i] - points[i - 1];
+                if (gap > longest) longest = gap;
+            }
+            return longest;
+        }
+
+        private Task<BackupPolicy> PolicyAsync(string name, CancellationToken cancellationToken)
+        {
+            lock (_policies)
+            {
+                if (!_policies.TryGetValue(name, out var policy) || policy.IsFaulted || policy.IsCanceled)
+                {
+                    policy = _client.GetBackupPolicyAsync(name, cancellationToken);
+                    _policies[name] = policy;
+                }
+                return policy;
+            }
+        }
+
+        private static string? ApplicationOf(string? serviceName)
+        {
+            if (serviceName == null || !serviceName.StartsWith("fabric:/", StringComparison.Ordinal)) return null;
+            var slash = serviceName.IndexOf('/', "fabric:/".Length);
+            return slash < 0 ? null : serviceName.Substring(0, slash);
+        }
+
+        private static string When(DateTime? utc) =>
+            utc.HasValue ? utc.Value.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture) : "never";
+
+        /// <summary>A span as an operator reads it: 1d 2h, 3h 5m, 12m.</summary>
+        public static string Span(TimeSpan span)
+        {
+            if (span < TimeSpan.Zero) return "-" + Span(span.Negate());
+            if (span.TotalDays >= 1) return span.Hours == 0 ? $"{(int)span.TotalDays}d" : $"{(int)span.TotalDays}d {span.Hours}h";
+            if (span.TotalHours >= 1) return span.Minutes == 0 ? $"{span.Hours}h" : $"{span.Hours}h {span.Minutes}m";
+            return $"{Math.Max(0, (int)span.TotalMinutes)}m";
+        }
+    }
+}
