@@ -23,6 +23,7 @@ public sealed class IntentTests : IAsyncLifetime
         { "Suspend", "ResetAfterApply" }, { "Suspend", "ResetBeforeApply" },
         { "Resume", "ResetAfterApply" }, { "Resume", "ResetBeforeApply" },
         { "Backup", "ResetAfterApply" }, { "Backup", "ResetBeforeApply" },
+        { "Restore", "ResetAfterApply" }, { "Restore", "ResetBeforeApply" },
     };
 
     private (SfEntity Partition, Func<CancellationToken, Task<Client.Transport.SfResponse>> Send, SfIntents.Check Holds, string Action) Intent(SfBackupClient client, string verb) => verb switch
@@ -31,8 +32,18 @@ public sealed class IntentTests : IAsyncLifetime
         // The seed partition has backup enabled (inherited) and starts suspended at partition level.
         "Suspend" => (SfEntity.Partition(Seed), t => client.SuspendBackupAsync(SfEntity.Partition(Seed), t), SfIntents.Suspended, "SuspendBackup"),
         "Resume" => (SfEntity.Partition(Seed), t => client.ResumeBackupAsync(SfEntity.Partition(Seed), t), SfIntents.Resumed, "ResumeBackup"),
+        "Restore" => (SfEntity.Partition(Seed), t => client.RestorePartitionAsync(Seed, LatestSeedBackup(), null, t), SfIntents.RestoreStarted, "/$/Restore"),
         _ => (SfEntity.Partition(Seed), t => client.BackupPartitionAsync(Seed, null, null, t), SfIntents.BackupStarted, "/$/Backup"),
     };
+
+    private Client.Models.RestorePartitionDescription LatestSeedBackup()
+    {
+        lock (_emulator.State.Gate)
+        {
+            var backup = _emulator.State.Partitions[Seed].Backups.Last();
+            return new Client.Models.RestorePartitionDescription { BackupId = backup.BackupId, BackupLocation = backup.Location };
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -83,6 +83,15 @@ public sealed class RestorePlannerTests
     }
 
     [Fact]
+    public void A_storage_without_backups_of_the_source_says_so_for_every_partition()
+    {
+        var plan = SfRestorePlanner.Plan("fabric:/A/S", [Target(Range(Guid.NewGuid(), 0, 99)), Target(Range(Guid.NewGuid(), 100, 199))], "fabric:/A/Old", null, [], T);
+
+        Assert.Equal(2, plan.Count);
+        Assert.All(plan, s => Assert.Equal("the storage holds no backup of fabric:/A/Old at or before 2026-06-01 09:30:00Z", s.Problem));
+    }
+
+    [Fact]
     public void Different_schemes_name_every_unmatched_range_on_both_sides_and_a_partition_without_backups()
     {
         var sourceA = Range(Guid.NewGuid(), 0, 99);

@@ -41,7 +41,12 @@ namespace SfBackup.Client.Operations
                 targetKeys.Add(key);
                 var step = NewStep(targetServiceName, sourceServiceName, info, pointInTimeUtc);
                 step.TargetPartitionId = info.Id;
-                if (!sourceKeys.Contains(key))
+                if (sourceScheme == null && backups.Count == 0)
+                {
+                    step.Problem = $"the storage holds no backup of {sourceServiceName} at or before {Format(pointInTimeUtc)}";
+                    step.Result = SfRestoreStepResult.Skipped;
+                }
+                else if (!sourceKeys.Contains(key))
                 {
                     step.Problem = $"{sourceServiceName} has no partition with this key range";
                     step.Result = SfRestoreStepResult.Skipped;
