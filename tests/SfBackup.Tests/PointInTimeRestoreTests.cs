@@ -279,7 +279,9 @@ public sealed class PointInTimeRestoreTests : IAsyncLifetime
     {
         await TwoRoundsOfBackups();
         using var runspace = ModuleEngine.Open();
-        var storage = "(Get-SfBackupPolicy DailyAzureBackupPolicy).Storage";
+        var masked = Run(runspace, _new, $"Restore-SfService {Service} -PointInTime '2026-06-01T09:30:00Z' -Storage (Get-SfBackupPolicy DailyAzureBackupPolicy).Storage -Force");
+        Assert.Equal("SfMaskedStorageSecret", Assert.Single(masked.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        var storage = "(New-SfBackupStorage -ConnectionString (ConvertTo-SecureString 'AccountName=emulator' -AsPlainText -Force) -ContainerName BackupContainer)";
 
         var outcome = Run(runspace, _new, $"Restore-SfService {Service} -PointInTime '2026-06-01T09:30:00Z' -Storage {storage} -Force").ThrowIfErrors();
 

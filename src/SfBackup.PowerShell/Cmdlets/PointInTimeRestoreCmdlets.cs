@@ -21,7 +21,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true)]
         public DateTime PointInTime { get; set; }
 
-        /// <summary><para type="description">Read the backups from this storage (New-SfBackupStorage, or a policy's Storage) instead of the source in this cluster: how a restore into another cluster works. Also sent with every restore.</para></summary>
+        /// <summary><para type="description">Read the backups from this storage (New-SfBackupStorage, with its real secret) instead of the source in this cluster: how a restore into another cluster works. Also sent with every restore.</para></summary>
         [Parameter]
         [ValidateNotNull]
         public BackupStorage? Storage { get; set; }
@@ -63,6 +63,14 @@ namespace SfBackup.PowerShell.Cmdlets
             if (Storage is UnknownBackupStorage)
             {
                 WriteError(new ErrorRecord(new ArgumentException("A storage of unknown kind cannot be sent."), "SfInvalidArgument", ErrorCategory.InvalidArgument, Storage));
+                return;
+            }
+            if (Storage != null && Storage.HasMaskedSecret)
+            {
+                // A policy read from a cluster comes back with its secrets masked: sent as it is, the cluster would
+                // try "****" as the connection string or password.
+                WriteError(new ErrorRecord(new ArgumentException("This storage's secret was masked by the cluster it was read from. Describe the storage with New-SfBackupStorage and its real connection string or credential."),
+                    "SfMaskedStorageSecret", ErrorCategory.InvalidArgument, Storage));
                 return;
             }
             var pointInTime = PointInTimeUtc;
