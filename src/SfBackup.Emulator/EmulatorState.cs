@@ -326,8 +326,9 @@ public sealed class EmulatorState
 
     /// <summary>
     /// --Emulator:PeriodicBackups: every scheduled time of the partition's effective policy that has passed since the
-    /// last look becomes a backup record, unless backup is suspended there (those times are skipped, not owed) or
-    /// the partition was told to fail its backups. A partition's schedule starts when it is first seen with a policy.
+    /// last look becomes a backup record, unless backup is suspended there (those times are skipped, not owed). A
+    /// partition told to fail its backups records none; its backup progress shows the last attempt, failed. A
+    /// partition's schedule starts when it is first seen with a policy.
     /// </summary>
     private void SettleSchedule(PartitionEntity partition, DateTimeOffset now)
     {

@@ -56,9 +56,9 @@ function Get-SfReadmeExample {
 
 # Runs a script file in a new pwsh (the same engine as this one) and returns its output lines; throws when it fails.
 # With -HomePath, its user folders are under that path, so that what it installs or registers goes there and
-# nowhere else.
+# nowhere else. -Environment sets more variables for the child only.
 function Invoke-SfPwsh {
-    param([string] $ScriptPath, [string[]] $Arguments = @(), [string] $HomePath)
+    param([string] $ScriptPath, [string[]] $Arguments = @(), [string] $HomePath, [hashtable] $Environment = @{})
 
     $exe = [Environment]::ProcessPath
     # The pwsh .NET tool runs as `dotnet pwsh.dll`.
@@ -76,6 +76,7 @@ function Invoke-SfPwsh {
         # relative PSResourceGet/ into the working directory: make the folders first.
         foreach ($folder in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') { $null = New-Item -ItemType Directory -Force -Path $isolated[$folder] }
     }
+    foreach ($name in $Environment.Keys) { $isolated[$name] = $Environment[$name] }
     $saved = @{}
     foreach ($name in $isolated.Keys) {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
