@@ -62,7 +62,11 @@ namespace SfBackup.Client.Transport
 
         public SfFailoverHandler(SfEndpoints endpoints) => _endpoints = endpoints;
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            // One endpoint: nothing to fail over to, and no state machine for it.
+            _endpoints.Count == 1 ? base.SendAsync(request, cancellationToken) : SendWithFailoverAsync(request, cancellationToken);
+
+        private async Task<HttpResponseMessage> SendWithFailoverAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var call = SfCallInfo.Of(request);
             var tries = call == null ? 1 : _endpoints.Count;
@@ -115,13 +119,15 @@ namespace SfBackup.Client.Transport
     /// <summary>-Verbose: each send with its request id, and each answer's status and time. Never a header or a body.</summary>
     internal sealed class SfTraceHandler : DelegatingHandler
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var call = SfCallInfo.Of(request);
-            var trace = call?.Trace;
-            if (trace == null) return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return call?.Trace == null ? base.SendAsync(request, cancellationToken) : TracedAsync(request, call, call.Trace, cancellationToken);
+        }
 
-            trace($"{request.Method} {request.RequestUri} ({SfTransport.RequestIdHeader}: {call!.RequestId}{(call.Attempt > 0 ? $", retry {call.Attempt}" : "")})");
+        private async Task<HttpResponseMessage> TracedAsync(HttpRequestMessage request, SfCallInfo call, Action<string> trace, CancellationToken cancellationToken)
+        {
+            trace($"{request.Method} {request.RequestUri} ({SfTransport.RequestIdHeader}: {call.RequestId}{(call.Attempt > 0 ? $", retry {call.Attempt}" : "")})");
             var clock = Stopwatch.StartNew();
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             trace($"{call.Operation}: HTTP {(int)response.StatusCode} after {clock.ElapsedMilliseconds} ms");
@@ -133,9 +139,15 @@ namespace SfBackup.Client.Transport
     internal sealed class SfEndpoints
     {
         private readonly IReadOnlyList<Uri> _endpoints;
+        private readonly string[] _bases;
         private int _preferred;
 
-        public SfEndpoints(IReadOnlyList<Uri> endpoints) => _endpoints = endpoints;
+        public SfEndpoints(IReadOnlyList<Uri> endpoints)
+        {
+            _endpoints = endpoints;
+            _bases = new string[endpoints.Count];
+            for (var i = 0; i < _bases.Length; i++) _bases[i] = endpoints[i].GetLeftPart(UriPartial.Path).TrimEnd('/');
+        }
 
         public int Count => _endpoints.Count;
         public Uri this[int index] => _endpoints[index];
@@ -147,7 +159,7 @@ namespace SfBackup.Client.Transport
         }
 
         /// <summary>A path and query on endpoint <paramref name="index"/>.</summary>
-        public Uri UriFor(int index, string pathAndQuery) => new Uri(_endpoints[index].GetLeftPart(UriPartial.Path).TrimEnd('/') + pathAndQuery);
+        public Uri UriFor(int index, string pathAndQuery) => new Uri(_bases[index] + pathAndQuery);
     }
 
     /// <summary>How a send failed: whether the request provably never reached a server.</summary>

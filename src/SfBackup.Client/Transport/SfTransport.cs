@@ -132,7 +132,8 @@ namespace SfBackup.Client.Transport
             var call = attempt.Call;
             call.Endpoint = stack.Endpoints.Preferred;
             using (var message = new SfRequestMessage(request.Operation.Method, stack.Endpoints.UriFor(call.Endpoint, call.PathAndQuery), call))
-            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            // A token that can never be cancelled needs no link: a plain timed source is cheaper.
+            using (var deadline = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource())
             {
                 if (attempt.Body != null)
                 {
@@ -147,7 +148,11 @@ namespace SfBackup.Client.Transport
                         var bytes = response.Content == null ? Array.Empty<byte>() : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
                         var status = (int)response.StatusCode;
                         var uri = response.RequestMessage?.RequestUri ?? message.RequestUri!;
-                        if (status >= 200 && status < 300) return new Outcome(new SfResponse(status, bytes, call.RequestId, uri) { ServerDate = response.Headers.Date });
+                        if (status >= 200 && status < 300)
+                        {
+                            // The cluster's time is read from lists only (Get-SfBackupHealth ages backups by it): parsing it costs every call.
+                            return new Outcome(new SfResponse(status, bytes, call.RequestId, uri) { ServerDate = request.Operation.IsPaged ? response.Headers.Date : null });
+                        }
 
                         var error = DecodeError(status, bytes, call.RequestId, request.Operation.Name);
                         // 503: not taken on, so anything may be sent again; 504: perhaps applied, so only reads.
