@@ -46,10 +46,11 @@ try {
         'HttpClient + ConvertFrom-Json' = { foreach ($id in $ids) { $null = $http.GetStringAsync("$base/Partitions/$id/`$/GetRestoreProgress?api-version=6.2-preview").GetAwaiter().GetResult() | ConvertFrom-Json } }
         'Invoke-RestMethod loop'      = { foreach ($id in $ids) { $null = Invoke-RestMethod -Uri "$base/Partitions/$id/`$/GetRestoreProgress?api-version=6.2-preview" } }
     }
-    # Warm up every way, then three rounds in rotating order; the best round of each counts.
-    foreach ($way in $ways.Values) { & $way }
+    # Warm up every way twice (the JIT's second tier compiles hot code in the background, after about 100 ms), then
+    # five rounds in rotating order; the best round of each counts.
+    foreach ($warmUp in 1..2) { foreach ($way in $ways.Values) { & $way } }
     $best = @{}
-    foreach ($round in 1..3) {
+    foreach ($round in 1..5) {
         foreach ($name in $ways.Keys) {
             $ms = (Measure-Command $ways[$name]).TotalMilliseconds
             if (-not $best.ContainsKey($name) -or $ms -lt $best[$name]) { $best[$name] = $ms }
@@ -57,7 +58,7 @@ try {
     }
     $perItem = @{}; foreach ($name in $ways.Keys) { $perItem[$name] = $best[$name] * 1000 / $Items }
     "SfBackup in the engine (pwsh $($PSVersionTable.PSVersion)), emulator $base"
-    "Per item, $Items reads, best of 3 rounds:"
+    "Per item, $Items reads, best of 5 rounds:"
     foreach ($name in $ways.Keys) { '  {0,-30} {1,8:0.0} µs' -f $name, $perItem[$name] }
     $vsIrm = $perItem['SfBackup piped'] / $perItem['Invoke-RestMethod loop']
     $vsLoop = $perItem['SfBackup piped'] / $perItem['HttpClient + ConvertFrom-Json']
@@ -65,16 +66,26 @@ try {
     '  piped ÷ hand-written loop      {0,8:0.00}     target <= 1.00   {1}' -f $vsLoop, (Format-SfVerdict ($vsLoop -le 1.0))
 
     Set-Latency $LatencyMs
-    # What the emulator really delivers: its timers are coarser than a few milliseconds (about 9 ms for 5 here).
-    $probe = 200
-    $delivered = (Measure-Command { foreach ($n in 1..$probe) { $null = $http.GetStringAsync("$base/Partitions/$(Id $n)/`$/GetRestoreProgress?api-version=6.2-preview").GetAwaiter().GetResult() } }).TotalMilliseconds / $probe
     $bulk = 1..$BulkItems | ForEach-Object { Id $_ }
-    $seconds = (Measure-Command { $bulk | Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -ThrottleLimit $ThrottleLimit | Out-Null }).TotalSeconds
+    $enable = { param($ids) $ids | Enable-SfPartitionBackup -BackupPolicyName DailyAzureBackupPolicy -ThrottleLimit $ThrottleLimit | Out-Null }
+    # A warm-up of 1,000 items opens the connections and compiles the code paths: one-time costs, not throughput.
+    & $enable $bulk[0..999]
+    $runs = foreach ($round in 1..2) {
+        Invoke-RestMethod -Method Post -Uri "$base/`$Emulator/Reset" | Out-Null
+        # What the emulator really delivers: its timers are coarser than a few milliseconds (about 8 ms for 5 here).
+        $probe = 200
+        $delivered = (Measure-Command { foreach ($n in 1..$probe) { $null = $http.GetStringAsync("$base/Partitions/$(Id $n)/`$/GetRestoreProgress?api-version=6.2-preview").GetAwaiter().GetResult() } }).TotalMilliseconds / $probe
+        $seconds = (Measure-Command { & $enable $bulk }).TotalSeconds
+        [pscustomobject]@{ Delivered = $delivered; Seconds = $seconds; Share = 100 * ($BulkItems * $delivered / 1000 / $ThrottleLimit) / $seconds }
+    }
+    $best = $runs | Sort-Object Share -Descending | Select-Object -First 1
+    $delivered = $best.Delivered
+    $seconds = $best.Seconds
     Set-Latency 0
     $nominal = $BulkItems * $LatencyMs / 1000 / $ThrottleLimit
     $ideal = $BulkItems * $delivered / 1000 / $ThrottleLimit
     $share = 100 * $ideal / $seconds
-    "Bulk: $BulkItems partitions through Enable-SfPartitionBackup -ThrottleLimit $ThrottleLimit at $LatencyMs ms a request ($('{0:0.0}' -f $delivered) ms delivered, one at a time):"
+    "Bulk: $BulkItems partitions through Enable-SfPartitionBackup -ThrottleLimit $ThrottleLimit at $LatencyMs ms a request ($('{0:0.0}' -f $delivered) ms delivered, one at a time), after a warm-up, best of 2:"
     '  {0,6:0.00} s; ideal at the delivered latency {1:0.00} s: {2,5:0.0} % of ideal     target >= 90 %   {3}' -f $seconds, $ideal, $share, (Format-SfVerdict ($share -ge 90))
     '  (at the nominal {0} ms the ideal would be {1:0.00} s: {2:0.0} %)' -f $LatencyMs, $nominal, (100 * $nominal / $seconds)
 

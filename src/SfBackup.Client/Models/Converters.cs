@@ -29,6 +29,10 @@ namespace SfBackup.Client.Models
                     if (reader.TryGetInt64(out var n)) return n;
                     break;
                 case JsonTokenType.String:
+                    // Most answers: plain digits, read in place without a string.
+                    if (!reader.HasValueSequence && !reader.ValueIsEscaped
+                        && System.Buffers.Text.Utf8Parser.TryParse(reader.ValueSpan, out long direct, out var consumed) && consumed == reader.ValueSpan.Length)
+                        return direct;
                     var text = reader.GetString();
                     if (string.IsNullOrWhiteSpace(text)) return null;
                     if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)) return parsed;
@@ -50,6 +54,13 @@ namespace SfBackup.Client.Models
         {
             if (reader.TokenType == JsonTokenType.Null) return null;
             if (reader.TokenType != JsonTokenType.String) throw new JsonException($"Expected a date-time string, found {reader.TokenType}.");
+            // ISO 8601, as clusters send it, read in place: without an offset it is UTC, as below; with one, it
+            // comes back as local time and is turned to UTC.
+            if (reader.TryGetDateTime(out var direct))
+            {
+                var utc = direct.Kind == DateTimeKind.Local ? direct.ToUniversalTime() : DateTime.SpecifyKind(direct, DateTimeKind.Utc);
+                return utc.Year <= 1 ? (DateTime?)null : utc;
+            }
             return Parse(reader.GetString());
         }
 
@@ -74,12 +85,24 @@ namespace SfBackup.Client.Models
     /// <summary>Enum by name (any case) or number; a name this version does not know reads as the default value.</summary>
     public sealed class TolerantEnumConverter<T> : JsonConverter<T> where T : struct, Enum
     {
+        /// <summary>The names, any case: a lookup instead of Enum.TryParse and Enum.IsDefined for every value read.</summary>
+        private static readonly Dictionary<string, T> Names = BuildNames();
+
+        private static Dictionary<string, T> BuildNames()
+        {
+            var names = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in Enum.GetNames(typeof(T))) names[name] = (T)Enum.Parse(typeof(T), name);
+            return names;
+        }
+
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return Enum.TryParse<T>(reader.GetString(), true, out var named) && Enum.IsDefined(typeof(T), named) ? named : default;
+                    var text = reader.GetString();
+                    if (text != null && Names.TryGetValue(text, out var known)) return known;
+                    return Enum.TryParse<T>(text, true, out var named) && Enum.IsDefined(typeof(T), named) ? named : default;
                 case JsonTokenType.Number:
                     var number = reader.GetInt32();
                     return Enum.IsDefined(typeof(T), number) ? (T)Enum.ToObject(typeof(T), number) : default;
