@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Management.Automation.Runspaces;
 using SfBackup.Client.Models;
 using SfBackup.Client.Operations;
@@ -174,5 +175,36 @@ public sealed class BackupHealthTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromHours(2), Report(Stock[1])!.TimeToLive);
         Assert.True(Report(Stock[1])!.RemoveWhenExpired);
         Assert.Contains("E_FAIL", Report(Stock[1])!.Description);
+    }
+}
+
+/// <summary>Clusters that answer 404 FABRIC_E_BACKUP_NOT_ENABLED for an entity no policy covers: NotEnabled rows, not errors.</summary>
+public sealed class BackupHealthToleranceTests
+{
+    [Fact]
+    public async Task A_service_whose_configuration_is_404_backup_not_enabled_reads_as_NotEnabled()
+    {
+        var partition = Guid.NewGuid();
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
+        {
+            var path = context.Request.Path.Value ?? "";
+            context.Response.ContentType = "application/json";
+            if (path.EndsWith("/$/GetPartitions", StringComparison.Ordinal))
+            {
+                await context.Response.WriteAsync($$$"""{"ContinuationToken":"","Items":[{"ServiceKind":"Stateful","PartitionInformation":{"ServicePartitionKind":"Singleton","Id":"{{{partition}}}"}}]}""");
+                return;
+            }
+            context.Response.StatusCode = 404;
+            await context.Response.WriteAsync("""{"Error":{"Code":"FABRIC_E_BACKUP_NOT_ENABLED","Message":"Backup is not enabled."}}""");
+        });
+        var client = new SfBackupClient(new Client.Session.SfClusterConnection(new Client.Session.SfConnectionOptions { Endpoints = [server.BaseUri] }));
+
+        var reads = await new SfBackupHealthReader(client).ReadAsync([SfEntity.Service("fabric:/App/Cache"), SfEntity.Partition(partition)], 2, TestContext.Current.CancellationToken);
+
+        Assert.All(reads, r => Assert.Null(r.Failure));
+        var rows = reads.SelectMany(r => r.Rows).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal(SfBackupHealthStatus.NotEnabled, r.Status));
+        Assert.All(rows, r => Assert.Equal(partition, r.PartitionId));
     }
 }

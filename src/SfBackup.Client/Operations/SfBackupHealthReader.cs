@@ -112,7 +112,7 @@ namespace SfBackup.Client.Operations
             if (partitions.Count == 0) return;
 
             var configurationPager = _client.GetBackupConfiguration(service);
-            var configurations = await configurationPager.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+            var configurations = await OrNothingWhenNotEnabled(configurationPager.ReadAllAsync(cancellationToken)).ConfigureAwait(false);
             var serviceLevel = configurations.FirstOrDefault(c => c.Kind == BackupEntityKind.Service);
             var ownSettings = configurations.Where(c => c.Kind == BackupEntityKind.Partition && c.PartitionId.HasValue)
                 .GroupBy(c => c.PartitionId!.Value).ToDictionary(g => g.Key, g => g.First());
@@ -123,7 +123,7 @@ namespace SfBackup.Client.Operations
             if (anyPolicy)
             {
                 var backupsPager = _client.GetBackups(service, new BackupListFilter { Latest = true });
-                foreach (var backup in await backupsPager.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                foreach (var backup in await OrNothingWhenNotEnabled(backupsPager.ReadAllAsync(cancellationToken)).ConfigureAwait(false))
                 {
                     if (!backup.CreationTimeUtc.HasValue || backup.FailureError != null) continue;
                     if (!latest.TryGetValue(backup.PartitionId, out var known) || known.CreationTimeUtc < backup.CreationTimeUtc) latest[backup.PartitionId] = backup;
@@ -144,13 +144,13 @@ namespace SfBackup.Client.Operations
         {
             var partition = read.Entity;
             var configurationPager = _client.GetBackupConfiguration(partition);
-            var configuration = (await configurationPager.ReadAllAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            var configuration = (await OrNothingWhenNotEnabled(configurationPager.ReadAllAsync(cancellationToken)).ConfigureAwait(false)).FirstOrDefault();
             var now = configurationPager.LastServerDate;
             BackupInfo? backup = null;
             if (configuration?.PolicyName != null)
             {
                 var backupsPager = _client.GetBackups(partition, new BackupListFilter { Latest = true });
-                backup = (await backupsPager.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                backup = (await OrNothingWhenNotEnabled(backupsPager.ReadAllAsync(cancellationToken)).ConfigureAwait(false))
                     .Where(b => b.CreationTimeUtc.HasValue && b.FailureError == null).OrderBy(b => b.CreationTimeUtc).LastOrDefault();
                 now = backupsPager.LastServerDate ?? now;
             }
@@ -257,6 +257,22 @@ namespace SfBackup.Client.Operations
                 if (gap > longest) longest = gap;
             }
             return longest;
+        }
+
+        /// <summary>
+        /// A list, or none when the cluster answers 404 FABRIC_E_BACKUP_NOT_ENABLED: some clusters answer so for an
+        /// entity that no policy covers, which is NotEnabled here, not an error.
+        /// </summary>
+        private static async Task<List<T>> OrNothingWhenNotEnabled<T>(Task<List<T>> read)
+        {
+            try
+            {
+                return await read.ConfigureAwait(false);
+            }
+            catch (SfFabricException ex) when (ex.ErrorCode == "FABRIC_E_BACKUP_NOT_ENABLED")
+            {
+                return new List<T>();
+            }
         }
 
         private Task<BackupPolicy> PolicyAsync(string name, CancellationToken cancellationToken)
