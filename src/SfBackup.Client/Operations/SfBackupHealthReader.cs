@@ -74,26 +74,18 @@ namespace SfBackup.Client.Operations
                 }
             }
 
-            using (var slots = new SemaphoreSlim(Math.Max(1, throttleLimit)))
+            await SfThrottle.ForEachAsync(reads.Where(r => r.Failure == null).ToList(), throttleLimit, async (read, token) =>
             {
-                await Task.WhenAll(reads.Where(r => r.Failure == null).Select(async read =>
+                try
                 {
-                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        if (read.Entity.Kind == SfEntityKind.Partition) await ReadPartitionAsync(read, cancellationToken).ConfigureAwait(false);
-                        else await ReadServiceAsync(read, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (SfClientException ex)
-                    {
-                        read.Failure = ex;
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                })).ConfigureAwait(false);
-            }
+                    if (read.Entity.Kind == SfEntityKind.Partition) await ReadPartitionAsync(read, token).ConfigureAwait(false);
+                    else await ReadServiceAsync(read, token).ConfigureAwait(false);
+                }
+                catch (SfClientException ex)
+                {
+                    read.Failure = ex;
+                }
+            }, cancellationToken).ConfigureAwait(false);
             return reads;
         }
 

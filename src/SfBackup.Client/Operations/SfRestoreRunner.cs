@@ -72,22 +72,8 @@ namespace SfBackup.Client.Operations
             Action<SfRestoreStep, RestoreProgressInfo>? observe, CancellationToken cancellationToken)
         {
             var outcomes = steps.Select(s => new SfRestoreOutcome(s)).ToList();
-            using (var slots = new SemaphoreSlim(Math.Max(1, options.ThrottleLimit)))
-            {
-                var runs = outcomes.Where(o => o.Step.CanRestore).Select(async outcome =>
-                {
-                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        await RunStepAsync(client, outcome, options, observe, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }).ToList();
-                await Task.WhenAll(runs).ConfigureAwait(false);
-            }
+            await SfThrottle.ForEachAsync(outcomes.Where(o => o.Step.CanRestore), options.ThrottleLimit,
+                (outcome, token) => RunStepAsync(client, outcome, options, observe, token), cancellationToken).ConfigureAwait(false);
             return outcomes;
         }
 

@@ -114,30 +114,23 @@ namespace SfBackup.PowerShell.Cmdlets
             var failures = new SfClientException?[approved.Count];
             TryInvoke("Cluster", "The cluster", async (client, token) =>
             {
-                using (var slots = new SemaphoreSlim(ThrottleLimit))
+                await SfThrottle.ForEachAsync(Enumerable.Range(0, approved.Count), ThrottleLimit, async (i, t) =>
                 {
-                    await Task.WhenAll(approved.Select(async (row, i) =>
+                    var row = approved[i];
+                    var report = new HealthInformation
                     {
-                        await slots.WaitAsync(token).ConfigureAwait(false);
-                        try
-                        {
-                            var report = new HealthInformation
-                            {
-                                SourceId = HealthSource, Property = HealthProperty, HealthState = StateOf(row.Status),
-                                Description = row.Reason, TimeToLiveInMilliSeconds = ttl, RemoveWhenExpired = true,
-                            };
-                            await client.ReportPartitionHealthAsync(row.PartitionId, report, token).ConfigureAwait(false);
-                        }
-                        catch (SfClientException ex) when (!token.IsCancellationRequested)
-                        {
-                            failures[i] = ex;
-                        }
-                        finally
-                        {
-                            slots.Release();
-                        }
-                    })).ConfigureAwait(false);
-                }
+                        SourceId = HealthSource, Property = HealthProperty, HealthState = StateOf(row.Status),
+                        Description = row.Reason, TimeToLiveInMilliSeconds = ttl, RemoveWhenExpired = true,
+                    };
+                    try
+                    {
+                        await client.ReportPartitionHealthAsync(row.PartitionId, report, t).ConfigureAwait(false);
+                    }
+                    catch (SfClientException ex) when (!t.IsCancellationRequested)
+                    {
+                        failures[i] = ex;
+                    }
+                }, token).ConfigureAwait(false);
                 return true;
             }, out _);
             for (var i = 0; i < approved.Count; i++)
