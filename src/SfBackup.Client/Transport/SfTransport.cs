@@ -38,13 +38,15 @@ namespace SfBackup.Client.Transport
         private static readonly ResiliencePropertyKey<Attempt> CurrentKey = new ResiliencePropertyKey<Attempt>("SfBackup.Attempt");
         private readonly Task<SfHttpStack> _stack;
         private readonly SfConnectionOptions _options;
-        private readonly ResiliencePipeline<Outcome>? _retry;
+        // Built on the first retryable failure, not at connect: most calls never need it, and building it costs a
+        // new process tens of milliseconds of compilation.
+        private readonly Lazy<ResiliencePipeline<Outcome>?> _retry;
 
         internal SfTransport(Task<SfHttpStack> stack, SfConnectionOptions options)
         {
             _stack = stack;
             _options = options;
-            _retry = BuildRetry(options);
+            _retry = new Lazy<ResiliencePipeline<Outcome>?>(() => BuildRetry(options), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>The full URI a request goes to on one endpoint (also what -WhatIf and verbose output show).</summary>
@@ -76,7 +78,7 @@ namespace SfBackup.Client.Transport
             var started = DateTime.UtcNow;
             // Most calls end after one attempt, whose own deadline is never later than the total: no call-wide deadline yet.
             var outcome = await SendOnceAsync(attempt, cancellationToken).ConfigureAwait(false);
-            if (outcome.Failure != null && outcome.Retryable && _retry != null)
+            if (outcome.Failure != null && outcome.Retryable && _options.MaxRetries > 0)
             {
                 // The retry pipeline starts from this first outcome; the total bound, waits included, runs from the call's start.
                 using (var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -106,7 +108,7 @@ namespace SfBackup.Client.Transport
             context.Properties.Set(CurrentKey, attempt);
             try
             {
-                return await _retry!.ExecuteAsync((ctx, state) => state.Transport.NextAsync(state.Attempt, ctx.CancellationToken), context,
+                return await _retry.Value!.ExecuteAsync((ctx, state) => state.Transport.NextAsync(state.Attempt, ctx.CancellationToken), context,
                     (Transport: this, Attempt: attempt)).ConfigureAwait(false);
             }
             finally
