@@ -138,6 +138,9 @@ public sealed class BackupHealthTests : IAsyncLifetime
         Assert.Equal(SfBackupHealthStatus.Late, StatusOf(Rows("Get-SfBackupHealth -ServiceName fabric:/Inventory/Stock"), Stock[0]));
         Assert.Equal(SfBackupHealthStatus.Healthy, StatusOf(Rows("Get-SfBackupHealth -ServiceName fabric:/Inventory/Stock -Grace 01:00:00"), Stock[0]));
         Assert.Equal(SfBackupHealthStatus.Late, StatusOf(Rows($"[pscustomobject]@{{ PartitionId = '{Stock[0]}' }} | Get-SfBackupHealth"), Stock[0]));
+        // From discovery: every partition of an application, the stateless gateway's passed over without an error.
+        var piped = Rows("Get-SfService fabric:/CalcApp | Get-SfPartition | Get-SfBackupHealth");
+        Assert.Equal([Guid.Parse(KnownIds.Seed), Guid.Parse("5e4a2f31-55a6-4a0e-9a1f-6d4bb2a8c0de")], piped.Select(r => r.PartitionId).Order());
     }
 
     [Fact]

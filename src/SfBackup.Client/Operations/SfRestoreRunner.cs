@@ -18,7 +18,7 @@ namespace SfBackup.Client.Operations
         public RestoreProgressInfo? Final { get; set; }
     }
 
-    /// <summary>What reading a restore plan's sources needs, and how to run it.</summary>
+    /// <summary>How to run a plan: the storage to send, how many at once, whether and how long to wait.</summary>
     public sealed class SfRestoreOptions
     {
         /// <summary>The storage the backups are in (the restore's BackupStorage); null: the target partitions' policy storage.</summary>

@@ -66,8 +66,19 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 8;
 
+        /// <summary>
+        /// <para type="description">Taken from pipeline objects that carry it (Get-SfPartition): a Stateless partition has no backups, and is passed over.</para>
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? ServiceKind { get; set; }
+
         protected override void ProcessRecord()
         {
+            if (PartitionId != Guid.Empty && string.Equals(ServiceKind, "Stateless", StringComparison.OrdinalIgnoreCase))
+            {
+                WriteVerbose($"Partition {PartitionId:D} belongs to a stateless service, which has no backups: passed over.");
+                return;
+            }
             var entity = Entity;
             if (entity == null) _wholeCluster = true;
             else _entities.Add(entity);
