@@ -55,19 +55,22 @@ namespace SfBackup.Client.Transport
 
         private string PathAndQuery(SfRequest request)
         {
+            var version = Uri.EscapeDataString(_options.ApiVersionFor(request.Operation));
+            // Most calls: no parameters of their own and no server timeout.
+            if (request.Query.Count == 0 && !_options.ServerTimeoutSec.HasValue) return request.Path + "?api-version=" + version;
+
             var sb = new StringBuilder(request.Path);
-            var first = true;
-            void Add(string name, string value)
+            var separator = '?';
+            foreach (var pair in request.Query)
             {
-                sb.Append(first ? '?' : '&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-                first = false;
+                sb.Append(separator).Append(Uri.EscapeDataString(pair.Key)).Append('=').Append(Uri.EscapeDataString(pair.Value));
+                separator = '&';
             }
-            foreach (var pair in request.Query) Add(pair.Key, pair.Value);
-            Add("api-version", _options.ApiVersionFor(request.Operation));
+            sb.Append(separator).Append("api-version=").Append(version);
             if (_options.ServerTimeoutSec.HasValue)
             {
                 SfConnectionOptions.ValidateServerTimeout(_options.ServerTimeoutSec.Value);
-                Add("timeout", _options.ServerTimeoutSec.Value.ToString(CultureInfo.InvariantCulture));
+                sb.Append("&timeout=").Append(_options.ServerTimeoutSec.Value.ToString(CultureInfo.InvariantCulture));
             }
             return sb.ToString();
         }
