@@ -126,14 +126,19 @@ namespace SfBackup.Client.Models
             long? dataLoss = null, configuration = null;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
-                var name = reader.GetString() ?? "";
+                // The names as clusters write them are matched in place; any other casing through a string.
+                var isDataLoss = reader.ValueTextEquals("DataLossVersion") || reader.ValueTextEquals("DataLossNumber");
+                var isConfiguration = !isDataLoss && (reader.ValueTextEquals("ConfigurationVersion") || reader.ValueTextEquals("ConfigurationNumber"));
+                if (!isDataLoss && !isConfiguration)
+                {
+                    var name = reader.GetString() ?? "";
+                    isDataLoss = name.Equals("DataLossNumber", StringComparison.OrdinalIgnoreCase) || name.Equals("DataLossVersion", StringComparison.OrdinalIgnoreCase);
+                    isConfiguration = name.Equals("ConfigurationNumber", StringComparison.OrdinalIgnoreCase) || name.Equals("ConfigurationVersion", StringComparison.OrdinalIgnoreCase);
+                }
                 reader.Read();
-                if (name.Equals("DataLossNumber", StringComparison.OrdinalIgnoreCase) || name.Equals("DataLossVersion", StringComparison.OrdinalIgnoreCase))
-                    dataLoss = FlexibleInt64Converter.ReadInt64(ref reader);
-                else if (name.Equals("ConfigurationNumber", StringComparison.OrdinalIgnoreCase) || name.Equals("ConfigurationVersion", StringComparison.OrdinalIgnoreCase))
-                    configuration = FlexibleInt64Converter.ReadInt64(ref reader);
-                else
-                    reader.Skip();
+                if (isDataLoss) dataLoss = FlexibleInt64Converter.ReadInt64(ref reader);
+                else if (isConfiguration) configuration = FlexibleInt64Converter.ReadInt64(ref reader);
+                else reader.Skip();
             }
             return dataLoss is null && configuration is null ? null : new SfEpoch(dataLoss ?? 0, configuration ?? 0);
         }
