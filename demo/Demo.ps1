@@ -52,6 +52,13 @@ Start-SfPartitionBackup -PartitionId $stock -Wait | Format-Table | Out-Host
 Get-SfBackup -PartitionId $stock -Latest | Restore-SfPartition -WhatIf
 Get-SfBackup -PartitionId $stock -Latest | Restore-SfPartition -Confirm:$false -Wait | Format-Table | Out-Host
 
+Show-Step 'Point in time: Restore-SfService plans every partition by key range (-WhatIf: the plan, nothing sent)'
+Restore-SfService -ServiceName fabric:/Inventory/Stock -PointInTime (Get-Date) -AllowPartial -WhatIf | Format-Table | Out-Host
+
+Show-Step 'Are backups happening? Get-SfBackupHealth -Summary, then the partitions that need action'
+Get-SfBackupHealth -Summary | Format-Table | Out-Host
+Get-SfBackupHealth -Unhealthy | Format-Table | Out-Host
+
 Show-Step 'Stateless partitions are skipped with a warning'
 Get-SfPartition -ServiceName fabric:/CalcApp/CalcGateway | Enable-SfPartitionBackup -BackupPolicyName every4h
 
