@@ -347,3 +347,56 @@ public sealed class PointInTimeRestoreWaitTests : IAsyncLifetime
         Assert.Contains(outcome.Output.Select(o => o.BaseObject).OfType<string>(), s => s.EndsWith(": 2 restored, 0 failed, 0 skipped.", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Named partitions, from a topology file: the emulator lists them by name, and a restore matches them by name.</summary>
+public sealed class NamedPartitionRestoreTests : IAsyncLifetime
+{
+    private readonly string _topology = Path.Combine(Path.GetTempPath(), "sfbackup-named-" + Guid.NewGuid().ToString("N") + ".json");
+    private EmulatorFixture _emulator = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        File.WriteAllText(_topology, """
+            {
+              "Policies": [ { "Name": "Daily", "StorageKind": "FileShare", "Path": "\\\\nas\\sf" } ],
+              "Applications": [ { "Name": "fabric:/Shop", "BackupPolicyName": "Daily", "Services": [
+                { "Name": "fabric:/Shop/Carts", "Kind": "Stateful", "Partitions": [
+                  { "Id": "0a000000-0000-4000-8000-000000000001", "Name": "east" },
+                  { "Id": "0a000000-0000-4000-8000-000000000002", "Name": "west" } ] },
+                { "Name": "fabric:/Shop/CartsCopy", "Kind": "Stateful", "Partitions": [
+                  { "Id": "0b000000-0000-4000-8000-000000000001", "Name": "west" },
+                  { "Id": "0b000000-0000-4000-8000-000000000002", "Name": "east" } ] } ] } ]
+            }
+            """);
+        _emulator = EmulatorFixture.With("--Emulator:TopologyFile=" + _topology);
+        await _emulator.InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        File.Delete(_topology);
+    }
+
+    [Fact]
+    public async Task Another_service_with_the_same_names_in_another_order_is_restored_partition_by_name()
+    {
+        var client = _emulator.Client();
+        var east = Guid.Parse("0a000000-0000-4000-8000-000000000001");
+        var west = Guid.Parse("0a000000-0000-4000-8000-000000000002");
+        await client.BackupPartitionAsync(east);
+        await client.BackupPartitionAsync(west);
+        _emulator.Clock.Advance(TimeSpan.FromSeconds(10));
+
+        var partitions = await client.GetPartitions("fabric:/Shop/Carts").ReadAllAsync();
+        Assert.All(partitions, p => Assert.Equal("Named", p.PartitionInformation!.ServicePartitionKind));
+        Assert.Equal(["east", "west"], partitions.Select(p => p.PartitionInformation!.Name));
+
+        var plan = await SfRestoreRunner.PlanServiceAsync(client, "fabric:/Shop/CartsCopy", "fabric:/Shop/Carts", null, new DateTime(2026, 6, 2, 0, 0, 0, DateTimeKind.Utc), TestContext.Current.CancellationToken);
+        Assert.Equal([west, east], plan.Select(s => s.SourcePartitionId!.Value));
+        var outcomes = await SfRestoreRunner.RunAsync(client, plan, new SfRestoreOptions(), null, TestContext.Current.CancellationToken);
+
+        Assert.All(outcomes, o => Assert.Null(o.Failure));
+        Assert.All(outcomes, o => Assert.Equal(SfRestoreStepResult.Accepted, o.Step.Result));
+    }
+}
