@@ -65,7 +65,10 @@ Cmdlets for the whole Backup Restore Service REST API: backup policies; enable, 
 application, service and partition level; backups now (-Wait), restores (-Wait), backup listings and progress;
 discovery of applications, services and partitions. One default connection per runspace, so parallel runbooks
 never act on each other's cluster. -WhatIf and -Confirm on every change, -ThrottleLimit on partition changes,
-tab completion of policy, application and service names, and views that fit 80 columns.
+tab completion of policy, application and service names, and views that fit 80 columns. Restore-SfService and
+Restore-SfApplication bring a whole service or application back to a point in time, also into a rebuilt cluster
+(partitions matched by key range); Get-SfBackupHealth tells which partitions are behind their policy, and can
+report them to the cluster's health store.
 '@
         }
     }
