@@ -100,6 +100,21 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public void CtrlC_during_a_point_in_time_restore_with_Wait_returns_within_a_second_and_stops_polling()
+    {
+        // The manual clock never moves: the restore stays Accepted and -Wait would poll forever.
+        var (took, ended) = StopWhen("Restore-SfService fabric:/CalcApp/CalcService -PointInTime '2026-05-01T00:00:00Z' -AllowPartial -Force -Wait",
+            () => _emulator.Journal.Snapshot().Count(e => e.RawTarget.Contains("GetRestoreProgress")) >= 2);
+
+        Assert.True(took < TimeSpan.FromSeconds(1), $"Stop took {took}.");
+        Assert.IsType<PipelineStoppedException>(ended);
+        var seen = _emulator.Journal.Snapshot().Count;
+        Thread.Sleep(2500); // longer than the poll interval
+        Assert.Equal(seen, _emulator.Journal.Snapshot().Count);
+        Assert.Single(_emulator.Journal.Snapshot(), e => e.RawTarget.Contains("/$/Restore?", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CtrlC_during_a_ThrottleLimit_16_pipeline_returns_within_a_second_and_leaves_no_request_running()
     {
         _emulator.Options.LatencyMs = 2000;
