@@ -210,4 +210,42 @@ public sealed class BackupHealthToleranceTests
         Assert.All(rows, r => Assert.Equal(SfBackupHealthStatus.NotEnabled, r.Status));
         Assert.All(rows, r => Assert.Equal(partition, r.PartitionId));
     }
+
+    [Fact]
+    public async Task A_backup_progress_or_policy_the_cluster_cannot_answer_leaves_the_row_as_the_listing_shows_it()
+    {
+        var partition = Guid.NewGuid();
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
+        {
+            var path = context.Request.Path.Value ?? "";
+            context.Response.ContentType = "application/json";
+            var answer = path switch
+            {
+                _ when path.EndsWith("/$/GetPartitions", StringComparison.Ordinal) =>
+                    $$$"""{"ContinuationToken":"","Items":[{"ServiceKind":"Stateful","PartitionInformation":{"ServicePartitionKind":"Singleton","Id":"{{{partition}}}"}}]}""",
+                _ when path.EndsWith("/$/GetBackupConfigurationInfo", StringComparison.Ordinal) =>
+                    """{"ContinuationToken":"","Items":[{"Kind":"Service","ServiceName":"fabric:/App/Orders","PolicyName":"Gone","PolicyInheritedFrom":"Service","SuspensionInfo":{"IsSuspended":false,"SuspensionInheritedFrom":"Invalid"}}]}""",
+                _ when path.EndsWith("/$/GetBackups", StringComparison.Ordinal) => """{"ContinuationToken":"","Items":[]}""",
+                _ => null,
+            };
+            if (answer is null)
+            {
+                // The policy was deleted meanwhile, and the backup progress fails outright.
+                context.Response.StatusCode = path.Contains("/BackupPolicies/", StringComparison.Ordinal) ? 404 : 500;
+                answer = path.Contains("/BackupPolicies/", StringComparison.Ordinal)
+                    ? """{"Error":{"Code":"FABRIC_E_BACKUP_POLICY_NOT_EXISTING","Message":"No such policy."}}"""
+                    : """{"Error":{"Code":"E_FAIL","Message":"Something broke."}}""";
+            }
+            await context.Response.WriteAsync(answer);
+        });
+        var client = new SfBackupClient(new Client.Session.SfClusterConnection(new Client.Session.SfConnectionOptions { Endpoints = [server.BaseUri], MaxRetries = 0 }));
+
+        var read = Assert.Single(await new SfBackupHealthReader(client).ReadAsync([SfEntity.Service("fabric:/App/Orders")], 1, TestContext.Current.CancellationToken));
+
+        Assert.Null(read.Failure);
+        var row = Assert.Single(read.Rows);
+        Assert.Equal(SfBackupHealthStatus.NeverBackedUp, row.Status);
+        Assert.Null(row.PromisedInterval);
+        Assert.Contains(server.Targets, t => t.Contains("/$/GetBackupProgress", StringComparison.Ordinal));
+    }
 }

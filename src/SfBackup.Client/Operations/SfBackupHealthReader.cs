@@ -169,16 +169,30 @@ namespace SfBackup.Client.Operations
             if (row.LastBackupTimeUtc.HasValue) row.LastBackupAge = checkedAtUtc - row.LastBackupTimeUtc.Value;
             if (row.PolicyName != null)
             {
-                var policy = await PolicyAsync(row.PolicyName, cancellationToken).ConfigureAwait(false);
-                row.PromisedInterval = policy.Schedule == null ? (TimeSpan?)null : PromisedInterval(policy.Schedule);
+                try
+                {
+                    var policy = await PolicyAsync(row.PolicyName, cancellationToken).ConfigureAwait(false);
+                    row.PromisedInterval = policy.Schedule == null ? (TimeSpan?)null : PromisedInterval(policy.Schedule);
+                }
+                catch (SfFabricException)
+                {
+                    // A policy that cannot be read (deleted meanwhile, say) promises no interval: the row cannot be Late.
+                }
             }
 
             Evaluate(row);
             if (row.Status == SfBackupHealthStatus.Late || row.Status == SfBackupHealthStatus.NeverBackedUp)
             {
-                // Only these can be Failing: read their last attempt.
-                var progress = await _client.GetPartitionBackupProgressAsync(partitionId, cancellationToken).ConfigureAwait(false);
-                if ((progress.BackupState == BackupState.Failure || progress.BackupState == BackupState.Timeout)
+                // Only these can be Failing: read their last attempt. A cluster that cannot tell leaves the status as it is.
+                BackupProgressInfo? progress = null;
+                try
+                {
+                    progress = await _client.GetPartitionBackupProgressAsync(partitionId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SfFabricException)
+                {
+                }
+                if (progress != null && (progress.BackupState == BackupState.Failure || progress.BackupState == BackupState.Timeout)
                     && (!row.LastBackupTimeUtc.HasValue || progress.TimeStampUtc > row.LastBackupTimeUtc))
                 {
                     row.LastFailure = progress.FailureError ?? new FabricErrorInfo { Code = "Sf" + progress.BackupState };
