@@ -32,26 +32,19 @@ namespace SfBackup.Client.Operations
         public static readonly Check BackupStarted = async (client, partition, sentUtc, token) =>
         {
             var progress = await client.GetPartitionBackupProgressAsync(partition.PartitionId, token).ConfigureAwait(false);
-            switch (progress.BackupState)
-            {
-                case BackupState.Accepted:
-                case BackupState.BackupInProgress:
-                    return true;
-                case BackupState.Success:
-                case BackupState.Failure:
-                case BackupState.Timeout:
-                    return progress.TimeStampUtc >= sentUtc - ClockSkew;
-                default:
-                    return false;
-            }
+            return StartedSince(SfWait.IsRunning(progress.BackupState), SfWait.IsFinal(progress.BackupState), progress.TimeStampUtc, sentUtc);
         };
 
         /// <summary>A restore runs now, or ended since the send: a second one must not be sent.</summary>
         public static readonly Check RestoreStarted = async (client, partition, sentUtc, token) =>
         {
             var progress = await client.GetPartitionRestoreProgressAsync(partition.PartitionId, token).ConfigureAwait(false);
-            return SfWait.IsRunning(progress.RestoreState) || (SfWait.IsFinal(progress.RestoreState) && progress.TimeStampUtc >= sentUtc - ClockSkew);
+            return StartedSince(SfWait.IsRunning(progress.RestoreState), SfWait.IsFinal(progress.RestoreState), progress.TimeStampUtc, sentUtc);
         };
+
+        /// <summary>A run in progress, or one that ended no earlier than the send (less the clock skew), is the one sent.</summary>
+        private static bool StartedSince(bool running, bool final, DateTime? stampUtc, DateTime sentUtc) =>
+            running || (final && stampUtc >= sentUtc - ClockSkew);
 
         private static bool SuspendedHere(BackupConfigurationInfo info) =>
             info.SuspensionInfo?.IsSuspended == true && info.SuspensionInfo.SuspensionInheritedFrom == BackupEntityKind.Partition;

@@ -45,6 +45,8 @@ namespace SfBackup.Client.Operations
         public static async Task<IReadOnlyList<SfRestoreStep>> PlanServiceAsync(SfBackupClient client, string targetServiceName, string sourceServiceName,
             BackupStorage? storage, DateTime pointInTimeUtc, CancellationToken cancellationToken)
         {
+            var target = SfEntity.Service(targetServiceName);
+            var source = SfEntity.Service(sourceServiceName);
             var targets = await client.GetPartitions(targetServiceName).ReadAllAsync(cancellationToken).ConfigureAwait(false);
             List<BackupInfo> backups;
             List<PartitionInformation>? scheme = null;
@@ -52,20 +54,19 @@ namespace SfBackup.Client.Operations
             {
                 var query = new GetBackupByStorageQueryDescription
                 {
-                    Storage = storage, EndDateTimeFilter = pointInTimeUtc, BackupEntity = SfEntity.Service(sourceServiceName).ToBackupEntity(),
+                    Storage = storage, EndDateTimeFilter = pointInTimeUtc, BackupEntity = source.ToBackupEntity(),
                 };
                 backups = await client.GetBackupsFromStorage(query).ReadAllAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                var source = SfEntity.Service(sourceServiceName);
                 var partitions = await client.GetPartitions(sourceServiceName).ReadAllAsync(cancellationToken).ConfigureAwait(false);
                 scheme = partitions.Where(p => p.IsStateful && p.PartitionInformation != null).Select(p => p.PartitionInformation!).ToList();
                 backups = scheme.Count == 0
                     ? new List<BackupInfo>()
                     : await client.GetBackups(source, new BackupListFilter { EndDateTimeUtc = pointInTimeUtc }).ReadAllAsync(cancellationToken).ConfigureAwait(false);
             }
-            return SfRestorePlanner.Plan(SfEntity.Service(targetServiceName).Name!, targets, SfEntity.Service(sourceServiceName).Name!, scheme, backups, pointInTimeUtc);
+            return SfRestorePlanner.Plan(target.Name!, targets, source.Name!, scheme, backups, pointInTimeUtc);
         }
 
         public static async Task<IReadOnlyList<SfRestoreOutcome>> RunAsync(SfBackupClient client, IReadOnlyList<SfRestoreStep> steps, SfRestoreOptions options,

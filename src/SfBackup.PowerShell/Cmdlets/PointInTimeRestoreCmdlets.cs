@@ -75,7 +75,6 @@ namespace SfBackup.PowerShell.Cmdlets
             }
             var pointInTime = PointInTimeUtc;
             if (!TryInvoke(target, target, plan, out var steps)) return;
-            foreach (var step in steps) step.PointInTimeUtc = pointInTime;
             var restorable = steps.Where(s => s.CanRestore).ToList();
             var problems = steps.Where(s => s.Problem != null).ToList();
             var whatIf = IsWhatIf();
