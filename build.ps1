@@ -7,7 +7,8 @@
       Build    dotnet build -c Release        -> artifacts/SfBackup (the importable module folder)
       Test     dotnet test                    (xUnit, and the Pester suite since pwsh is here)
       Demo     Build, start the emulator on 127.0.0.1:19080, run demo/Demo.ps1 against it, stop it
-      Package  Build, then publish artifacts/SfBackup with Publish-PSResource to the file repository
+      Package  Build with every precompiled set (-p:SfPrecompile=All: .NET 8, 9 and 10 on win-x64 and linux-x64),
+               then publish artifacts/SfBackup with Publish-PSResource to the file repository
                artifacts/repository, which holds SfBackup.<version>.nupkg (tools/Publish-SfModule.ps1)
 .EXAMPLE
     ./build.ps1 Demo
@@ -29,8 +30,9 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
-function Invoke-Build {
-    Invoke-Dotnet build (Join-Path $root 'SfBackup.sln') -c Release
+# Extra MSBuild properties pass through: Package builds every precompiled set a published module ships.
+function Invoke-Build([string[]] $Properties = @()) {
+    Invoke-Dotnet build (Join-Path $root 'SfBackup.sln') -c Release @Properties
 }
 
 function Invoke-Demo {
@@ -58,7 +60,7 @@ switch ($Task) {
     'Test' { Invoke-Dotnet test (Join-Path $root 'SfBackup.sln') }
     'Demo' { Invoke-Demo }
     'Package' {
-        Invoke-Build
+        Invoke-Build '-p:SfPrecompile=All'
         $package = & (Join-Path $root 'tools/Publish-SfModule.ps1') -ModuleFolder (Join-Path $root 'artifacts/SfBackup') -RepositoryPath (Join-Path $root 'artifacts/repository')
         Write-Host "Published $($package.FullName)"
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace SfBackup.Loader
@@ -11,7 +12,7 @@ namespace SfBackup.Loader
     /// PowerShell 7 only (never touched on Windows PowerShell, which has no load contexts): the module's private
     /// AssemblyLoadContext. The default context is asked for SfBackup.Client when the cmdlets first need it; this
     /// context answers, and from then on every assembly the client asks for is looked up here first, in
-    /// dependencies/. So the module runs its own versions of System.Text.Json, Microsoft.Extensions.* and Polly
+    /// dependencies/ (or in its precompiled set for this runtime and platform). So the module runs its own versions of System.Text.Json, Microsoft.Extensions.* and Polly
     /// whatever other modules loaded into the session, before or after, and theirs never see ours.
     /// </summary>
     /// <remarks>
@@ -38,8 +39,23 @@ namespace SfBackup.Loader
         [MethodImpl(MethodImplOptions.NoInlining)]
         internal static void Hook(string folder)
         {
-            _instance = new SfLoadContext(folder);
+            _instance = new SfLoadContext(PrecompiledSet(folder) ?? folder);
             Default.Resolving += (_, name) => name.Name == EntryAssembly ? _instance.LoadFromAssemblyName(name) : null;
+        }
+
+        /// <summary>
+        /// dependencies/net10.0-linux-x64 and the like, when the module was built with one for this runtime and platform:
+        /// the same client, and the dependency builds NuGet picks for that framework, as ReadyToRun images. The runtime
+        /// uses precompiled code only from images made for its own major version, so a set is chosen by that version and
+        /// by the platform's runtime identifier (read through reflection: netstandard2.0 does not declare it). Any other
+        /// runtime or platform (linux-musl-x64, say) loads the plain builds in dependencies/ and compiles them itself.
+        /// </summary>
+        private static string? PrecompiledSet(string folder)
+        {
+            var platform = typeof(RuntimeInformation).GetProperty("RuntimeIdentifier")?.GetValue(null) as string;
+            if (string.IsNullOrEmpty(platform)) return null;
+            var set = Path.Combine(folder, "net" + Environment.Version.Major + ".0-" + platform);
+            return File.Exists(Path.Combine(set, EntryAssembly + ".dll")) ? set : null;
         }
 
         protected override Assembly? Load(AssemblyName name)

@@ -2,6 +2,7 @@
 # The module's dependencies are its own (issue 8): the client runs in a private load context, and other versions of
 # Microsoft.Extensions.Http, its DI abstractions and System.Text.Json loaded by another module, before or after,
 # neither break SfBackup nor get replaced by its versions. Each order runs in a fresh pwsh (tests/Pester/Conflict.ps1).
+# On PowerShell 7 those dependencies come from the module's precompiled set for the runtime when it has one.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'SfBackup.TestHelpers.ps1')
@@ -41,17 +42,47 @@ Describe 'Dependency isolation in a real session' {
         ($lines | Where-Object { $_ -like 'sfbackup uses: Polly.Core *' }) | Should -Not -BeNullOrEmpty
     }
 
-    It 'loads the client once, from dependencies/, into the module''s own context' {
+    It 'loads the client once, from the precompiled set for this runtime, into the module''s own context' {
         Import-SfBackupUnderTest
         $connection = Connect-SfCluster -Endpoint $script:Emulator.Url -NoDefault
         $client = $connection.GetType().Assembly
-        $client.Location | Should -Be (Join-Path $env:SFBACKUP_MODULE_FOLDER 'dependencies/SfBackup.Client.dll')
+        $set = Join-Path $env:SFBACKUP_MODULE_FOLDER "dependencies/net$([Environment]::Version.Major).0-$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
+        $client.Location | Should -Be (Join-Path $set 'SfBackup.Client.dll')
+        $http = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Extensions.Http' -and $_.Location -like "$set*" }
+        @($http).Count | Should -Be 1
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($client).GetType().FullName | Should -Be 'SfBackup.Loader.SfLoadContext'
         @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SfBackup.Client' }).Count | Should -Be 1
         # The cmdlets themselves stay in the default context, next to PowerShell.
         $cmdlets = (Get-Command Connect-SfCluster).ImplementingType.Assembly
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdlets) | Should -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
         Disconnect-SfCluster -Session $connection
+    }
+
+    It 'a runtime or platform without a precompiled set loads the plain dependencies/ and works' {
+        # The built folder without its precompiled sets is what PowerShell on any other runtime or platform sees.
+        $copy = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-plain-' + [guid]::NewGuid().ToString('N'))
+        $folder = Join-Path $copy 'SfBackup'
+        Copy-Item $env:SFBACKUP_MODULE_FOLDER $folder -Recurse
+        Get-ChildItem (Join-Path $folder 'dependencies') -Directory | Remove-Item -Recurse -Force
+        $script = Join-Path $copy 'plain.ps1'
+        Set-Content -Path $script -Value @'
+param($Manifest, $Url)
+$ErrorActionPreference = 'Stop'
+Import-Module $Manifest
+$connection = Connect-SfCluster -Endpoint $Url
+'client: ' + $connection.GetType().Assembly.Location
+'policies: ' + @(Get-SfBackupPolicy).Count
+'progress: ' + (Get-SfPartitionRestoreProgress -PartitionId 1daae3f5-7fd6-42e9-b1ba-8c05f873994d).RestoreState
+'@
+        try {
+            $lines = Invoke-SfPwsh -ScriptPath $script -Arguments @((Join-Path $folder 'SfBackup.psd1'), $script:Emulator.Url)
+        }
+        finally {
+            Remove-Item $copy -Recurse -Force -ErrorAction SilentlyContinue
+        }
+        $lines | Should -Contain ('client: ' + (Join-Path $folder 'dependencies/SfBackup.Client.dll'))
+        $lines | Should -Contain 'policies: 2'
+        $lines | Should -Contain 'progress: Success'
     }
 
     It 'two connections side by side keep their own HTTP stack' {
