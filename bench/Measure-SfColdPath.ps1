@@ -4,8 +4,13 @@
     the emulator. Each sample is a new process (nothing cached in memory); medians are printed beside the targets.
     Twice: as a user's first import in a new process (which also pays for PowerShell's own module machinery), and
     after a built-in module was imported first, which leaves SfBackup's own share.
+    The header says whether the pwsh running it is precompiled (a user's installed PowerShell is; the pinned .NET tool
+    is not: bench/New-SfPrecompiledPwsh.ps1 makes a precompiled copy of it), and which dependency set the module
+    loads on this runtime.
 .EXAMPLE
     dotnet pwsh bench/Measure-SfColdPath.ps1 -Samples 15
+.EXAMPLE
+    dotnet (dotnet pwsh bench/New-SfPrecompiledPwsh.ps1) bench/Measure-SfColdPath.ps1
 #>
 [CmdletBinding()]
 param(
@@ -45,7 +50,15 @@ function Get-Median([double[]] $values) { ($values | Sort-Object)[[int][math]::F
 function Format-Figure([string] $what, [double] $ms, [double] $target) {
     '  {0,-46} {1,7:0.0} ms   target <= {2} ms   {3}' -f $what, $ms, $target, (Format-SfVerdict ($ms -le $target))
 }
-"SfBackup cold path, $Samples fresh pwsh processes each way, median ms (pwsh $($PSVersionTable.PSVersion)):"
+function Test-Precompiled([string] $path) {
+    $stream = [IO.File]::OpenRead($path)
+    try { ([Reflection.PortableExecutable.PEReader]::new($stream)).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
+    finally { $stream.Dispose() }
+}
+$engine = if (Test-Precompiled (Join-Path $PSHOME 'System.Management.Automation.dll')) { 'precompiled' } else { 'IL only, as the .NET tool ships it' }
+$set = "net$([Environment]::Version.Major).0-$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
+$dependencies = if (Test-Path (Join-Path $ModuleFolder "dependencies/$set/SfBackup.Client.dll")) { "precompiled set $set" } else { 'plain dependencies/ (no set for this runtime)' }
+"SfBackup cold path, $Samples fresh pwsh processes each way, median ms (pwsh $($PSVersionTable.PSVersion), $engine; module: $dependencies):"
 foreach ($way in @(@('no', 'first import in a new process'), @('yes', 'after a built-in module was imported'))) {
     $set = @($results | Where-Object WarmUp -eq $way[0])
     "$($way[1]):"
