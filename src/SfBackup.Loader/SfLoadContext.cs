@@ -12,8 +12,9 @@ namespace SfBackup.Loader
     /// PowerShell 7 only (never touched on Windows PowerShell, which has no load contexts): the module's private
     /// AssemblyLoadContext. The default context is asked for SfBackup.Client when the cmdlets first need it; this
     /// context answers, and from then on every assembly the client asks for is looked up here first, in
-    /// dependencies/ (or in its precompiled set for this runtime and platform). So the module runs its own versions of System.Text.Json, Microsoft.Extensions.* and Polly
-    /// whatever other modules loaded into the session, before or after, and theirs never see ours.
+    /// dependencies/ (or in its precompiled set for this runtime and platform). So the module runs its own versions
+    /// of System.Text.Json, Microsoft.Extensions.* and Polly whatever other modules loaded into the session, before
+    /// or after, and theirs never see ours.
     /// </summary>
     /// <remarks>
     /// One exception: an assembly that the host itself ships (PowerShell's own folder and the .NET runtime: the
@@ -44,11 +45,12 @@ namespace SfBackup.Loader
         }
 
         /// <summary>
-        /// dependencies/net10.0-linux-x64 and the like, when the module was built with one for this runtime and platform:
-        /// the same client, and the dependency builds NuGet picks for that framework, as ReadyToRun images. The runtime
-        /// uses precompiled code only from images made for its own major version, so a set is chosen by that version and
-        /// by the platform's runtime identifier (read through reflection: netstandard2.0 does not declare it). Any other
-        /// runtime or platform (linux-musl-x64, say) loads the plain builds in dependencies/ and compiles them itself.
+        /// dependencies/net10.0-linux-x64 and the like, when the module was built with one for this runtime and
+        /// platform: the same client, and the dependency builds NuGet picks for that framework, as ReadyToRun images.
+        /// The runtime uses precompiled code only from images made for its own major version, so a set is chosen by
+        /// that version and by the platform's runtime identifier (read through reflection: netstandard2.0 does not
+        /// declare it). Any other runtime or platform (linux-musl-x64, say) loads the plain builds in dependencies/
+        /// and compiles them itself.
         /// </summary>
         private static string? PrecompiledSet(string folder)
         {
