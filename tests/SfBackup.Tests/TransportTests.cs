@@ -255,8 +255,26 @@ public sealed class TransportTests
     [InlineData("latest")]
     [InlineData("6")]
     [InlineData("6.4-beta")]
+    [InlineData("6.")]
+    [InlineData(".4")]
+    [InlineData("6.4.1")]
+    [InlineData("-preview")]
+    [InlineData("6.4-preview-preview")]
+    [InlineData("6.4 ")]
+    [InlineData("\u0666.\u0664")]
+    [InlineData("")]
     public void A_malformed_api_version_override_is_refused(string version) =>
         Assert.Throws<ArgumentException>(() => new SfClusterConnection(new SfConnectionOptions { ApiVersion = version }));
+
+    [Theory]
+    [InlineData("6.4")]
+    [InlineData("6.2-preview")]
+    [InlineData("10.12")]
+    public void A_well_formed_api_version_override_is_taken(string version)
+    {
+        Assert.True(SfConnectionOptions.IsValidApiVersion(version));
+        using var connection = new SfClusterConnection(new SfConnectionOptions { ApiVersion = version });
+    }
 
     [Theory]
     [InlineData("ftp://cluster:19080/")]

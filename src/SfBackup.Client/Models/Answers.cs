@@ -15,6 +15,7 @@ namespace SfBackup.Client.Models
         public DateTimeOffset? ServerDate { get; set; }
     }
 
+    [JsonConverter(typeof(TolerantEnumConverter<BackupState>))]
     public enum BackupState
     {
         Invalid,
@@ -25,6 +26,7 @@ namespace SfBackup.Client.Models
         Timeout,
     }
 
+    [JsonConverter(typeof(TolerantEnumConverter<BackupEntityKind>))]
     public enum BackupEntityKind
     {
         Invalid,
@@ -91,7 +93,6 @@ namespace SfBackup.Client.Models
         [JsonIgnore]
         public Guid PartitionId { get; set; }
 
-        [JsonConverter(typeof(TolerantEnumConverter<BackupState>))]
         public BackupState BackupState { get; set; }
 
         [JsonConverter(typeof(SfDateTimeConverter))]
@@ -113,7 +114,6 @@ namespace SfBackup.Client.Models
     {
         public bool IsSuspended { get; set; }
 
-        [JsonConverter(typeof(TolerantEnumConverter<BackupEntityKind>))]
         public BackupEntityKind SuspensionInheritedFrom { get; set; }
 
         public override string ToString() => IsSuspended ? $"Suspended at {SuspensionInheritedFrom}" : "Not suspended";
@@ -122,12 +122,10 @@ namespace SfBackup.Client.Models
     /// <summary>Backup configuration of one entity, by Kind (Application, Service or Partition), flattened.</summary>
     public sealed class BackupConfigurationInfo
     {
-        [JsonConverter(typeof(TolerantEnumConverter<BackupEntityKind>))]
         public BackupEntityKind Kind { get; set; }
 
         public string? PolicyName { get; set; }
 
-        [JsonConverter(typeof(TolerantEnumConverter<BackupEntityKind>))]
         public BackupEntityKind PolicyInheritedFrom { get; set; }
 
         public BackupSuspensionInfo? SuspensionInfo { get; set; }
@@ -145,7 +143,6 @@ namespace SfBackup.Client.Models
     /// <summary>An entity a policy backs up (BackupEntity by EntityKind), flattened.</summary>
     public sealed class BackupEntity
     {
-        [JsonConverter(typeof(TolerantEnumConverter<BackupEntityKind>))]
         public BackupEntityKind EntityKind { get; set; }
 
         public string? ApplicationName { get; set; }

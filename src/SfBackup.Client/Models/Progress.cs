@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace SfBackup.Client.Models
 {
+    [JsonConverter(typeof(TolerantEnumConverter<RestoreState>))]
     public enum RestoreState
     {
         Invalid,
@@ -47,7 +48,6 @@ namespace SfBackup.Client.Models
         [JsonIgnore]
         public Guid PartitionId { get; set; }
 
-        [JsonConverter(typeof(TolerantEnumConverter<RestoreState>))]
         public RestoreState RestoreState { get; set; }
 
         /// <summary>UTC; null when the cluster sent nothing or 0001-01-01T00:00:00Z (not set yet).</summary>

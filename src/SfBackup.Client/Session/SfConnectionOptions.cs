@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.RegularExpressions;
 
 namespace SfBackup.Client.Session
 {
@@ -14,8 +13,6 @@ namespace SfBackup.Client.Session
 
         public const long MinServerTimeoutSec = 1;
         public const long MaxServerTimeoutSec = 4294967295;
-
-        private static readonly Regex ApiVersionPattern = new Regex(@"^\d+\.\d+(-preview)?$", RegexOptions.CultureInvariant);
 
         public IReadOnlyList<Uri> Endpoints { get; set; } = new[] { DefaultEndpoint };
 
@@ -100,7 +97,25 @@ namespace SfBackup.Client.Session
             return $"{timeout}wait {EffectiveRequestTimeout.TotalSeconds:0} s, {MaxRetries} retries, {tls}, {auth}";
         }
 
-        public static bool IsValidApiVersion(string? value) => value != null && ApiVersionPattern.IsMatch(value);
+        /// <summary>
+        /// major.minor, with -preview or without ("6.4", "6.2-preview"). Checked by hand: building a Regex for it cost
+        /// every new session a few milliseconds before its first call.
+        /// </summary>
+        public static bool IsValidApiVersion(string? value)
+        {
+            const string preview = "-preview";
+            if (value == null) return false;
+            var version = value.EndsWith(preview, StringComparison.Ordinal) ? value.Substring(0, value.Length - preview.Length) : value;
+            var dot = version.IndexOf('.');
+            return dot > 0 && dot < version.Length - 1 && AllDigits(version, 0, dot) && AllDigits(version, dot + 1, version.Length);
+        }
+
+        private static bool AllDigits(string text, int from, int to)
+        {
+            for (var i = from; i < to; i++)
+                if (text[i] < '0' || text[i] > '9') return false;
+            return true;
+        }
 
         internal SfConnectionOptions ValidatedCopy()
         {
