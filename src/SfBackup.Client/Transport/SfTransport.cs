@@ -262,8 +262,12 @@ namespace SfBackup.Client.Transport
             public TimeSpan? RetryAfter { get; }
         }
 
-        private static readonly Regex Tags = new Regex("<[^>]*>", RegexOptions.CultureInvariant);
-        private static readonly Regex Spaces = new Regex(@"\s+", RegexOptions.CultureInvariant);
+        /// <summary>Built when an answer that is not JSON is first read, not with the transport's other statics.</summary>
+        private static class Markup
+        {
+            public static readonly Regex Tags = new Regex("<[^>]*>", RegexOptions.CultureInvariant);
+            public static readonly Regex Spaces = new Regex(@"\s+", RegexOptions.CultureInvariant);
+        }
 
         /// <summary>
         /// Reads a FabricError body ({"Error":{"Code","Message"}}, or the same fields at the top level) and copes
@@ -295,7 +299,7 @@ namespace SfBackup.Client.Transport
                 if (code == null && message == null)
                 {
                     var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 4096));
-                    text = Spaces.Replace(Tags.Replace(text, " "), " ").Trim();
+                    text = Markup.Spaces.Replace(Markup.Tags.Replace(text, " "), " ").Trim();
                     snippet = text.Length > 200 ? text.Substring(0, 200) + "…" : text;
                     if (snippet.Length == 0) snippet = null;
                 }
