@@ -34,10 +34,23 @@ namespace SfBackup.PowerShell
 
         protected CancellationToken StopToken => _stopping.Token;
 
-        /// <summary>The client for this invocation (created on first use, after -Session is resolved).</summary>
-        protected SfBackupClient Client => _client ??= new SfBackupClient(ResolveSession(), _trace.Enqueue);
+        /// <summary>
+        /// The client for this invocation (created on first use, after -Session is resolved). It traces each request
+        /// only when -Verbose output is wanted: otherwise no call formats lines that PowerShell would drop.
+        /// </summary>
+        protected SfBackupClient Client => _client ??= new SfBackupClient(ResolveSession(), VerboseWanted() ? _trace.Enqueue : null);
 
         protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>-Verbose (or -Verbose:$false) when it is bound, otherwise $VerbosePreference as the caller's scope has it.</summary>
+        private bool VerboseWanted()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var bound)) return LanguagePrimitives.IsTrue(bound);
+            var preference = GetVariableValue("VerbosePreference");
+            if (preference is string text && Enum.TryParse<ActionPreference>(text, true, out var parsed)) preference = parsed;
+            // Anything else than "say nothing" (Continue, Inquire, Stop, Break, or a value PowerShell does not know) traces.
+            return !(preference is ActionPreference value) || (value != ActionPreference.SilentlyContinue && value != ActionPreference.Ignore);
+        }
 
         /// <summary>
         /// The engine disposes a cmdlet when its pipeline ends, also on a terminating error (-ErrorAction Stop):

@@ -237,4 +237,20 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
 
         Assert.Equal([expected], completion.CompletionMatches.Select(m => m.CompletionText));
     }
+
+    // The request trace follows -Verbose as PowerShell users expect: the switch when it is given (either way), else
+    // $VerbosePreference in the caller's scope, which an advanced function's -Verbose also sets.
+    [Theory]
+    [InlineData("Get-SfPartitionRestoreProgress -PartitionId " + Seed + " -Verbose", true)]
+    [InlineData("$VerbosePreference = 'Continue'; Get-SfPartitionRestoreProgress -PartitionId " + Seed, true)]
+    [InlineData("function Read-It { [CmdletBinding()] param() Get-SfPartitionRestoreProgress -PartitionId " + Seed + " }; Read-It -Verbose", true)]
+    [InlineData("$VerbosePreference = 'Continue'; Get-SfPartitionRestoreProgress -PartitionId " + Seed + " -Verbose:$false", false)]
+    [InlineData("Get-SfPartitionRestoreProgress -PartitionId " + Seed, false)]
+    public void The_request_trace_is_written_exactly_when_verbose_output_is_wanted(string script, bool traced)
+    {
+        var outcome = ModuleEngine.Run(_runspace,
+            $"@(& {{ {script} }} 4>&1 | Where-Object {{ $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*X-ServiceFabricRequestId*' }}).Count").ThrowIfErrors();
+
+        Assert.Equal(traced ? 1 : 0, (int)outcome.Output.Single().BaseObject);
+    }
 }
