@@ -58,12 +58,15 @@ Describe 'Dependency isolation in a real session' {
         Disconnect-SfCluster -Session $connection
     }
 
-    It 'a runtime or platform without a precompiled set loads the plain dependencies/ and works' {
-        # The built folder without its precompiled sets is what PowerShell on any other runtime or platform sees.
+    It 'a runtime without a precompiled set of its own loads the plain dependencies/ and works' {
+        # The built folder with its set relabelled for the previous .NET version: what PowerShell on another runtime or
+        # platform sees. That set's images would be ignored by this runtime, so the loader must not take them either.
         $copy = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-plain-' + [guid]::NewGuid().ToString('N'))
         $folder = Join-Path $copy 'SfBackup'
         Copy-Item $env:SFBACKUP_MODULE_FOLDER $folder -Recurse
-        Get-ChildItem (Join-Path $folder 'dependencies') -Directory | Remove-Item -Recurse -Force
+        $platform = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        $major = [Environment]::Version.Major
+        Rename-Item (Join-Path $folder "dependencies/net$major.0-$platform") "net$($major - 1).0-$platform"
         $script = Join-Path $copy 'plain.ps1'
         Set-Content -Path $script -Value @'
 param($Manifest, $Url)
