@@ -51,13 +51,13 @@ function Format-Figure([string] $what, [double] $ms, [double] $target) {
     '  {0,-46} {1,7:0.0} ms   target <= {2} ms   {3}' -f $what, $ms, $target, (Format-SfVerdict ($ms -le $target))
 }
 function Test-Precompiled([string] $path) {
-    $stream = [IO.File]::OpenRead($path)
-    try { ([Reflection.PortableExecutable.PEReader]::new($stream)).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
-    finally { $stream.Dispose() }
+    $reader = [Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead($path))
+    try { $reader.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
+    finally { $reader.Dispose() }
 }
 $engine = if (Test-Precompiled (Join-Path $PSHOME 'System.Management.Automation.dll')) { 'precompiled' } else { 'IL only, as the .NET tool ships it' }
-$set = "net$([Environment]::Version.Major).0-$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
-$dependencies = if (Test-Path (Join-Path $ModuleFolder "dependencies/$set/SfBackup.Client.dll")) { "precompiled set $set" } else { 'plain dependencies/ (no set for this runtime)' }
+$setName = "net$([Environment]::Version.Major).0-$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
+$dependencies = if (Test-Path (Join-Path $ModuleFolder "dependencies/$setName/SfBackup.Client.dll")) { "precompiled set $setName" } else { 'plain dependencies/ (no set for this runtime)' }
 "SfBackup cold path, $Samples fresh pwsh processes each way, median ms (pwsh $($PSVersionTable.PSVersion), $engine; module: $dependencies):"
 foreach ($way in @(@('no', 'first import in a new process'), @('yes', 'after a built-in module was imported'))) {
     $set = @($results | Where-Object WarmUp -eq $way[0])

@@ -24,7 +24,7 @@ $platform = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifi
 $crossgen = Get-ChildItem (Join-Path $NuGetPackageRoot "microsoft.netcore.app.crossgen2.$platform") -Directory -ErrorAction SilentlyContinue |
     Where-Object { ([version]$_.Name).Major -eq $major } | Sort-Object { [version]$_.Name } | Select-Object -Last 1
 if (-not $crossgen) { throw "No crossgen2 for .NET $major on $platform under ${NuGetPackageRoot}: run dotnet build -c Release first." }
-$compiler = Join-Path $crossgen.FullName 'tools/crossgen2'
+$compiler = Join-Path $crossgen.FullName ('tools/crossgen2' + $(if ($IsWindows) { '.exe' } else { '' }))
 $framework = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
 $os, $arch = $platform -split '-', 2
 if ($os -eq 'win') { $os = 'windows' }

@@ -48,7 +48,7 @@ namespace SfBackup.PowerShell
             if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var bound)) return LanguagePrimitives.IsTrue(bound);
             var preference = GetVariableValue("VerbosePreference");
             if (preference is string text && Enum.TryParse<ActionPreference>(text, true, out var parsed)) preference = parsed;
-            // Anything else than "say nothing" (Continue, Inquire, Stop, Break, or a value PowerShell does not know) traces.
+            // Anything but "say nothing" (Continue, Inquire, Stop, Break, or a value PowerShell does not know) traces.
             return !(preference is ActionPreference value) || (value != ActionPreference.SilentlyContinue && value != ActionPreference.Ignore);
         }
 
