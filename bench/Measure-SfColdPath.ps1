@@ -56,7 +56,7 @@ function Test-Precompiled([string] $path) {
     finally { $reader.Dispose() }
 }
 $engine = if (Test-Precompiled (Join-Path $PSHOME 'System.Management.Automation.dll')) { 'precompiled' } else { 'IL only, as the .NET tool ships it' }
-$setName = "net$([Environment]::Version.Major).0-$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
+$setName = Get-SfPrecompiledSetName
 $dependencies = if (Test-Path (Join-Path $ModuleFolder "dependencies/$setName/SfBackup.Client.dll")) { "precompiled set $setName" } else { 'plain dependencies/ (no set for this runtime)' }
 "SfBackup cold path, $Samples fresh pwsh processes each way, median ms (pwsh $($PSVersionTable.PSVersion), $engine; module: $dependencies):"
 foreach ($way in @(@('no', 'first import in a new process'), @('yes', 'after a built-in module was imported'))) {

@@ -46,7 +46,7 @@ Describe 'Dependency isolation in a real session' {
         Import-SfBackupUnderTest
         $connection = Connect-SfCluster -Endpoint $script:Emulator.Url -NoDefault
         $client = $connection.GetType().Assembly
-        $set = Join-Path $env:SFBACKUP_MODULE_FOLDER "dependencies/net$([Environment]::Version.Major).0-$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
+        $set = Join-Path $env:SFBACKUP_MODULE_FOLDER "dependencies/$(Get-SfPrecompiledSetName)"
         $client.Location | Should -Be (Join-Path $set 'SfBackup.Client.dll')
         $http = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Extensions.Http' -and $_.Location -like "$set*" }
         @($http).Count | Should -Be 1
@@ -64,9 +64,7 @@ Describe 'Dependency isolation in a real session' {
         $copy = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-plain-' + [guid]::NewGuid().ToString('N'))
         $folder = Join-Path $copy 'SfBackup'
         Copy-Item $env:SFBACKUP_MODULE_FOLDER $folder -Recurse
-        $platform = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-        $major = [Environment]::Version.Major
-        Rename-Item (Join-Path $folder "dependencies/net$major.0-$platform") "net$($major - 1).0-$platform"
+        Rename-Item (Join-Path $folder "dependencies/$(Get-SfPrecompiledSetName)") (Get-SfPrecompiledSetName -Major ([Environment]::Version.Major - 1))
         $script = Join-Path $copy 'plain.ps1'
         Set-Content -Path $script -Value @'
 param($Manifest, $Url)

@@ -6,6 +6,12 @@ function Import-SfBackupUnderTest {
     Import-Module $manifest -Force -ErrorAction Stop
 }
 
+# The name of the module's precompiled dependency set for a .NET major version (default: the one running this pwsh)
+# on this platform, as the loader (SfLoadContext) looks for it under dependencies/.
+function Get-SfPrecompiledSetName([int] $Major = [Environment]::Version.Major) {
+    "net$Major.0-$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
+}
+
 function Start-SfTestEmulator {
     param([string[]] $Settings = @('--Emulator:AcceptedSeconds=1', '--Emulator:BackupSeconds=2'))
 
