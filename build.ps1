@@ -38,16 +38,24 @@ function Invoke-Build([string[]] $Properties = @()) {
 function Invoke-Demo {
     Invoke-Build
     $emulator = Join-Path $root 'src/SfBackup.Emulator/bin/Release/net10.0/SfBackup.Emulator.dll'
-    $process = Start-Process -FilePath (Get-Command dotnet).Source -ArgumentList @("`"$emulator`"", '--urls', $EmulatorUrl) -PassThru -NoNewWindow
+    # The emulator is started with an id of its own, and only the emulator that answers with that id is used and
+    # reset: another process on the port (an emulator started earlier, anything else) is never touched.
+    $instance = [guid]::NewGuid().ToString()
+    $process = Start-Process -FilePath (Get-Command dotnet).Source -ArgumentList @("`"$emulator`"", '--urls', $EmulatorUrl, "--Emulator:InstanceId=$instance") -PassThru -NoNewWindow
     try {
         $deadline = (Get-Date).AddSeconds(30)
         while ($true) {
-            try { Invoke-WebRequest -Uri "$EmulatorUrl/`$Emulator/Reset" -Method Post -UseBasicParsing | Out-Null; break }
-            catch {
-                if ($process.HasExited -or (Get-Date) -gt $deadline) { throw "The emulator did not start on $EmulatorUrl." }
-                Start-Sleep -Milliseconds 200
+            if ($process.HasExited) {
+                throw "The emulator did not start on $EmulatorUrl (exit code $($process.ExitCode)); if the port is in use, pass -EmulatorUrl http://127.0.0.1:<another port>."
             }
+            $answer = try { Invoke-RestMethod -Uri "$EmulatorUrl/`$Emulator/Instance" -UseBasicParsing -TimeoutSec 5 } catch { $null }
+            if ($null -ne $answer -and $answer.InstanceId -eq $instance) { break }
+            if ((Get-Date) -gt $deadline) {
+                throw "Another process answers on $EmulatorUrl, not the emulator this build started; it was left as it is. Stop it, or pass -EmulatorUrl http://127.0.0.1:<another port>."
+            }
+            Start-Sleep -Milliseconds 200
         }
+        Invoke-RestMethod -Uri "$EmulatorUrl/`$Emulator/Reset" -Method Post -UseBasicParsing | Out-Null
         & (Join-Path $root 'demo/Demo.ps1') -ModuleFolder (Join-Path $root 'artifacts/SfBackup') -Endpoint $EmulatorUrl
     }
     finally {

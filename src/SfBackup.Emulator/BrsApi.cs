@@ -113,14 +113,46 @@ public sealed class BrsApi
         }
     }
 
+    /// <summary>The largest request target, header block and body the emulator takes (a gateway has such limits too).</summary>
+    public const int MaxTargetBytes = 8 * 1024;
+    public const int MaxHeaderBytes = 32 * 1024;
+    public const int MaxBodyBytes = 1024 * 1024;
+
     private async Task AnswerAsync(HttpContext context)
     {
         var request = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
+        // Oversized requests get a short FabricError that never repeats what was sent.
+        if (rawTarget.Length > MaxTargetBytes)
+        {
+            await WriteAsync(context, 414, ErrorBody("E_INVALIDARG", $"The request target is {rawTarget.Length} bytes; at most {MaxTargetBytes} are taken."));
+            return;
+        }
+        var headerBytes = request.Headers.Sum(h => h.Key.Length + h.Value.ToString().Length + 4);
+        if (headerBytes > MaxHeaderBytes)
+        {
+            await WriteAsync(context, 431, ErrorBody("E_INVALIDARG", $"The request headers are {headerBytes} bytes; at most {MaxHeaderBytes} are taken."));
+            return;
+        }
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            await WriteAsync(context, 413, ErrorBody("E_INVALIDARG", $"The request body is {request.ContentLength} bytes; at most {MaxBodyBytes} are taken."));
+            return;
+        }
         byte[] body;
         using (var buffer = new MemoryStream())
         {
-            await request.Body.CopyToAsync(buffer, context.RequestAborted);
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    await WriteAsync(context, 413, ErrorBody("E_INVALIDARG", $"The request body is over {MaxBodyBytes} bytes, the most taken."));
+                    return;
+                }
+                buffer.Write(chunk, 0, read);
+            }
             body = buffer.ToArray();
         }
 
@@ -206,7 +238,10 @@ public sealed class BrsApi
 
     /// <summary>A FabricError answer body: {"Error":{"Code","Message"}}.</summary>
     public static JsonObject ErrorBody(string code, string message) =>
-        new() { ["Error"] = new JsonObject { ["Code"] = code, ["Message"] = message } };
+        new() { ["Error"] = new JsonObject { ["Code"] = code, ["Message"] = SfBackup.Client.Input.SfText.Clip(message, MaxMessageChars) } };
+
+    /// <summary>However long what a message quotes, an error answer stays short.</summary>
+    public const int MaxMessageChars = 500;
 
     private async Task WriteAsync(HttpContext context, int status, object? answer)
     {
@@ -229,7 +264,7 @@ public sealed class BrsApi
         };
     }
 
-    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
+    private static string Shorten(string text) => SfBackup.Client.Input.SfText.Clip(text, 200);
 
     private (int, object?) Dispatch(string method, string rawTarget, IQueryCollection query, byte[] body)
     {

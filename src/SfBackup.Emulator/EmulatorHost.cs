@@ -10,7 +10,17 @@ public static class EmulatorHost
         var builder = WebApplication.CreateSlimBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
+        // Kestrel's own limits sit above the emulator's (BrsApi.Max*), so that an oversized request line, header block
+        // or body gets a short FabricError from the emulator instead of Kestrel's bare status.
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestLineSize = BrsApi.MaxTargetBytes * 8;
+            k.Limits.MaxRequestHeadersTotalSize = BrsApi.MaxHeaderBytes * 4;
+            k.Limits.MaxRequestBodySize = BrsApi.MaxBodyBytes * 4;
+        });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A port in use is said in one line by Program, not logged with a stack trace by the host.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
 
         var options = new EmulatorOptions();
         builder.Configuration.GetSection("Emulator").Bind(options);
@@ -31,6 +41,8 @@ public static class EmulatorHost
             journal.Clear();
             return Results.NoContent();
         });
+        // Which process this is: a script that started an emulator checks this before it resets "its" emulator.
+        app.MapGet("/$Emulator/Instance", (EmulatorOptions current) => Results.Json(new { current.InstanceId, Process = Environment.ProcessId }));
         // What arrived, oldest first: method, path and query, status. Tests in another process (Pester) read it to
         // prove which emulator a request reached.
         app.MapGet("/$Emulator/Journal", (RequestJournal journal) =>

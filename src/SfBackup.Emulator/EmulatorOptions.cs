@@ -6,6 +6,12 @@ public sealed class EmulatorOptions
     /// <summary>The runtime version: the highest api-version accepted.</summary>
     public string RuntimeVersion { get; set; } = "10.1";
 
+    /// <summary>
+    /// Names this emulator process (GET /$Emulator/Instance), so that a script that started one can tell it from
+    /// another process already listening on the port before it resets anything. Default: a new GUID each start.
+    /// </summary>
+    public string InstanceId { get; set; } = Guid.NewGuid().ToString();
+
     /// <summary>How long a backup stays Accepted, then how long it runs, before it succeeds.</summary>
     public double AcceptedSeconds { get; set; } = 0.5;
     public double BackupSeconds { get; set; } = 2;

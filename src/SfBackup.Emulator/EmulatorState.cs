@@ -153,6 +153,9 @@ public sealed class BackupRun : TimedRun
     /// <summary>Ends in Failure instead of Success (its partition was told to fail its backups).</summary>
     public bool Fails { get; init; }
 
+    /// <summary>Why it fails, as its progress says; null: its partition was told to fail.</summary>
+    public string? FailureMessage { get; init; }
+
     protected override string InProgress => "BackupInProgress";
 
     public override string State(DateTimeOffset now) => base.State(now) is "Success" && Fails ? "Failure" : base.State(now);
@@ -346,9 +349,10 @@ public sealed class EmulatorState
         partition.ScheduledUpTo = now;
         if (partition.EffectivelySuspended) return;
         var storageKey = StorageKeyOf(policy.Storage);
+        var masked = BackupHandlers.HasMaskedSecret(policy.Storage);
         foreach (var at in BackupScheduleTimes.Between(policy.Description["Schedule"] as System.Text.Json.Nodes.JsonObject, start, from, now, MaxScheduledPerSettle))
         {
-            if (!partition.FailsBackups)
+            if (!partition.FailsBackups && !masked)
             {
                 Record(partition, Guid.NewGuid(), at, storageKey, LocationOf(partition, at));
                 continue;
@@ -358,6 +362,7 @@ public sealed class EmulatorState
             {
                 BackupId = Guid.NewGuid(), StartedAt = at, AcceptedUntil = at, DoneAt = at, TimeoutAt = at + TimeSpan.FromMinutes(10),
                 StorageKind = policy.StorageKind, StorageKey = storageKey, Location = LocationOf(partition, at), Fails = true,
+                FailureMessage = masked ? BackupHandlers.MaskedSecretFailure : null,
             };
             partition.CurrentBackupRecorded = true;
         }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using SfBackup.Client.Input;
 using SfBackup.Client.Models;
 using SfBackup.Client.Operations;
 using SfBackup.Client.Session;
@@ -127,15 +128,25 @@ namespace SfBackup.PowerShell
                 FlushTrace();
                 ThrowTerminatingError(SfErrors.Record(ex, target, targetText));
             }
+            catch (SfNotGatewayException ex)
+            {
+                // Every further item would meet the same server: stop once.
+                FlushTrace();
+                ThrowTerminatingError(SfErrors.Record(ex, target, targetText));
+            }
             catch (SfClientException ex)
             {
                 WriteError(SfErrors.Record(ex, target, targetText));
+            }
+            catch (SfRefusedInputException ex)
+            {
+                Refuse(ex, target, targetText);
             }
             catch (ArgumentException ex)
             {
                 WriteError(new ErrorRecord(ex, "SfInvalidArgument", ErrorCategory.InvalidArgument, target)
                 {
-                    ErrorDetails = new ErrorDetails($"{targetText}: {ex.Message}"),
+                    ErrorDetails = new ErrorDetails($"{SfText.Clip(targetText)}: {ex.Message}"),
                 });
             }
             finally
@@ -143,6 +154,40 @@ namespace SfBackup.PowerShell
                 FlushTrace();
             }
             return false;
+        }
+
+        /// <summary>
+        /// Input the client refused before sending: an error for this item, or, when the same input goes with every
+        /// item (a -Storage, a time range), one terminating error, since every further item would be refused the same way.
+        /// </summary>
+        protected void Refuse(SfRefusedInputException ex, object? target, string targetText)
+        {
+            var record = new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, target)
+            {
+                ErrorDetails = new ErrorDetails($"{SfText.Clip(targetText)}: {ex.Message}") { RecommendedAction = ex.RecommendedAction },
+            };
+            if (ex.SameForEveryItem)
+            {
+                FlushTrace();
+                ThrowTerminatingError(record);
+            }
+            WriteError(record);
+        }
+
+        /// <summary>Builds what a call needs (a pager, a request) where the client may refuse the input before anything is sent.</summary>
+        protected bool TryBuild<T>(Func<SfBackupClient, T> build, object? target, string targetText, out T value)
+        {
+            try
+            {
+                value = build(Client);
+                return true;
+            }
+            catch (SfRefusedInputException ex)
+            {
+                Refuse(ex, target, targetText);
+                value = default!;
+                return false;
+            }
         }
 
         /// <summary>
@@ -258,7 +303,7 @@ namespace SfBackup.PowerShell
         {
             var record = new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target)
             {
-                ErrorDetails = new ErrorDetails($"{targetText}: {ex.Message}"),
+                ErrorDetails = new ErrorDetails($"{SfText.Clip(targetText)}: {ex.Message}"),
             };
             record.ErrorDetails.RecommendedAction = Advice(ex);
             return record;
@@ -278,16 +323,41 @@ namespace SfBackup.PowerShell
             };
         }
 
-        private static string Advice(SfClientException ex)
+        /// <summary>
+        /// The knob that helps with this failure, or null when none does (the message then says it all). The request
+        /// id stays on the exception (SfClientException.RequestId) for the cluster's traces.
+        /// </summary>
+        internal static string? Advice(SfClientException ex)
         {
+            switch (ex)
+            {
+                case SfConnectionException connection when connection.Advice != null:
+                    return connection.Advice;
+                case SfConnectionException connection when connection.IsTimeout:
+                    return "No answer came in time: raise -RequestTimeoutSec (one answer) or -TotalTimeoutSec (all attempts) on Connect-SfCluster.";
+                case SfConnectionException connection when connection.Unreachable:
+                    return "No endpoint took the connection: check the address and port given to Connect-SfCluster -Endpoint.";
+                case SfConnectionException _:
+                    return null;
+                case SfNotGatewayException _:
+                    return "Check the address and port given to Connect-SfCluster -Endpoint: it must be the cluster's HTTP gateway (often port 19080).";
+                case SfWaitTimeoutException _:
+                    return "The run goes on in the cluster: follow it with Get-SfPartitionBackupProgress or Get-SfPartitionRestoreProgress, or wait longer with -WaitTimeoutSec.";
+            }
+            var fabric = ex as SfFabricException;
+            switch (fabric?.ErrorCode)
+            {
+                case "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTING": return "A policy of this name exists: change it with Set-SfBackupPolicy, or pick another name.";
+                case "FABRIC_E_BACKUP_IN_PROGRESS":
+                case "FABRIC_E_RESTORE_IN_PROGRESS": return "Wait for the run in progress to end (its progress cmdlet shows it), then try again.";
+                case "FABRIC_E_TIMEOUT": return "The cluster did not finish within its server timeout: raise -TimeoutSec on Connect-SfCluster.";
+            }
             switch (ex.Kind)
             {
                 case SfErrorKind.NotFound: return "Check the name or id, and that backup is enabled where the operation needs it.";
-                case SfErrorKind.Busy: return "Wait for the operation in progress to finish, then try again.";
-                case SfErrorKind.Unavailable:
-                case SfErrorKind.Timeout: return "The cluster is busy or reconfiguring; try again later, or raise -TimeoutSec on Connect-SfCluster.";
-                case SfErrorKind.ConnectionFailed: return "Check the endpoint given to Connect-SfCluster and that the cluster (or the emulator) is running.";
-                default: return $"Request id {ex.RequestId} identifies the call in the cluster's traces.";
+                case SfErrorKind.Unavailable: return "The cluster is not ready (reconfiguring, or a service is starting): try again later, or raise -RetryCount on Connect-SfCluster.";
+                case SfErrorKind.Timeout: return "The cluster did not finish within its server timeout: raise -TimeoutSec on Connect-SfCluster.";
+                default: return null;
             }
         }
     }

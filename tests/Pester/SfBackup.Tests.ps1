@@ -211,10 +211,10 @@ Describe 'Service cmdlets' {
 
 Describe 'New-SfBackupStorage' {
     It 'builds <Kind>' -ForEach @(
-        @{ Kind = 'AzureBlobStore'; Make = { New-SfBackupStorage -ConnectionString (ConvertTo-SecureString 'x' -AsPlainText -Force) -ContainerName c } }
-        @{ Kind = 'ManagedIdentityAzureBlobStore'; Make = { New-SfBackupStorage -BlobServiceUri https://a.blob.core.windows.net/ -ContainerName c -ManagedIdentityType VMSS } }
+        @{ Kind = 'AzureBlobStore'; Make = { New-SfBackupStorage -ConnectionString (ConvertTo-SecureString 'x' -AsPlainText -Force) -ContainerName backups } }
+        @{ Kind = 'ManagedIdentityAzureBlobStore'; Make = { New-SfBackupStorage -BlobServiceUri https://a.blob.core.windows.net/ -ContainerName backups -ManagedIdentityType VMSS } }
         @{ Kind = 'FileShare'; Make = { New-SfBackupStorage -Path '\\nas\b' -Credential ([pscredential]::new('d\u', (ConvertTo-SecureString 'p' -AsPlainText -Force))) } }
-        @{ Kind = 'DsmsAzureBlobStore'; Make = { New-SfBackupStorage -StorageCredentialsSourceLocation https://dsms/x -ContainerName c } }
+        @{ Kind = 'DsmsAzureBlobStore'; Make = { New-SfBackupStorage -StorageCredentialsSourceLocation https://dsms/x -ContainerName backups } }
     ) {
         (& $Make).StorageKind | Should -Be $Kind
     }
@@ -260,7 +260,7 @@ Describe 'Policies' {
         Set-SfBackupPolicy -Name DailyAzureBackupPolicy -MaxIncrementalBackups 7 -ErrorAction SilentlyContinue -ErrorVariable errs
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'SfStorageSecretRequired,*'
         $key = ConvertTo-SecureString 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b' -AsPlainText -Force
-        $policy = Set-SfBackupPolicy -Name DailyAzureBackupPolicy -MaxIncrementalBackups 7 -Storage (New-SfBackupStorage -ConnectionString $key -ContainerName c) -PassThru
+        $policy = Set-SfBackupPolicy -Name DailyAzureBackupPolicy -MaxIncrementalBackups 7 -Storage (New-SfBackupStorage -ConnectionString $key -ContainerName backups) -PassThru
         $policy.MaxIncrementalBackups | Should -Be 7
     }
 

@@ -31,7 +31,7 @@ public sealed partial class FormattingTests : IAsyncLifetime
     /// <summary>A script that makes objects of one output type, as a user gets them.</summary>
     public static TheoryData<string, string> Outputs => new()
     {
-        { "SfClusterConnection", "Connect-SfCluster -Endpoint $Url -AccessToken $Secret -ServerCertThumbprint ('AB' * 20) -NoDefault" },
+        { "SfClusterConnection", "Connect-SfCluster -Endpoint $Url -AccessToken $Secret -ServerCertThumbprint ('AB' * 20) -NoDefault -AllowUnencryptedAuthentication" },
         { "AzureBlobBackupStorage", "New-SfBackupStorage -ConnectionString $Secret -ContainerName backups -FriendlyName nightly" },
         { "FileShareBackupStorage", "New-SfBackupStorage -Path '\\\\nas\\sf' -Credential ([pscredential]::new('ops', $Secret)) -SecondaryCredential ([pscredential]::new('ops2', $Secret))" },
         { "ManagedIdentityAzureBlobBackupStorage", "New-SfBackupStorage -BlobServiceUri https://acct.blob.core.windows.net -ContainerName backups" },

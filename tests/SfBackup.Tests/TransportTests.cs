@@ -200,7 +200,7 @@ public sealed class TransportTests
     [Fact]
     public async Task A_2xx_answer_that_cannot_be_read_is_reported_with_its_request_id()
     {
-        await using var server = await ScriptedServer.AnswerAsync(200, "application/json", "<html>not json</html>");
+        await using var server = await ScriptedServer.AnswerAsync(200, "application/json", "{\"RestoreState\": ");
 
         var ex = await Assert.ThrowsAsync<SfFabricException>(() => new SfBackupClient(server.Connect()).GetPartitionRestoreProgressAsync(Partition, Ct));
 
@@ -264,7 +264,7 @@ public sealed class TransportTests
     [InlineData("\u0666.\u0664")]
     [InlineData("")]
     public void A_malformed_api_version_override_is_refused(string version) =>
-        Assert.Throws<ArgumentException>(() => new SfClusterConnection(new SfConnectionOptions { ApiVersion = version }));
+        Assert.ThrowsAny<ArgumentException>(() => new SfClusterConnection(new SfConnectionOptions { ApiVersion = version }));
 
     [Theory]
     [InlineData("6.4")]

@@ -20,19 +20,48 @@ namespace SfBackup.Client.Input
             if (text.StartsWith("fabric:", StringComparison.OrdinalIgnoreCase)) text = text.Substring("fabric:".Length);
             text = text.Trim('/').Replace('/', '~');
             if (text.Length == 0)
-                throw new ArgumentException($"'{name}' is not a Service Fabric name such as fabric:/MyApp/MyService.", nameof(name));
+                throw Refused($"'{SfText.Clip(name)}' is not a Service Fabric name such as fabric:/MyApp/MyService.");
             foreach (var segment in text.Split('~'))
             {
                 if (segment.Length == 0 || segment.Trim().Length != segment.Length)
-                    throw new ArgumentException($"'{name}' has an empty or padded segment.", nameof(name));
-                foreach (var ch in segment)
-                {
-                    if (ch == '?' || ch == '#' || ch == '\\' || char.IsControl(ch))
-                        throw new ArgumentException($"'{name}' contains '{ch}', which a Service Fabric name cannot hold.", nameof(name));
-                }
+                    throw Refused($"'{SfText.Clip(name)}' has an empty or padded segment.");
+                // A '.' or '..' segment is a relative path step: the request would reach another route.
+                if (segment == "." || segment == "..")
+                    throw Refused($"'{SfText.Clip(name)}' has a '{segment}' segment, which is not a name: the request would reach another route.");
+                foreach (var ch in segment) RequireNameCharacter(name, ch, allowWildcards: false);
             }
             return text;
         }
+
+        /// <summary>
+        /// A backup policy name that can stand in a path of its own: not empty, not '.' or '..', no '/', '\', '?',
+        /// '#' or control character, and (unless <paramref name="allowWildcards"/>, for Get- cmdlets) no '*' or '['.
+        /// </summary>
+        public static string RequirePolicyName(string? name, bool allowWildcards = false)
+        {
+            if (string.IsNullOrWhiteSpace(name)) throw Refused("A backup policy name is required.");
+            if (name!.Trim().Length != name.Length) throw Refused($"The policy name '{SfText.Clip(name)}' starts or ends with white space.");
+            if (name == "." || name == "..")
+                throw Refused($"'{name}' is not a policy name: the request would reach another route.");
+            foreach (var ch in name)
+            {
+                if (ch == '/') throw Refused($"The policy name '{SfText.Clip(name)}' contains '/', which would split its path.");
+                RequireNameCharacter(name, ch, allowWildcards);
+            }
+            return name;
+        }
+
+        private static void RequireNameCharacter(string name, char ch, bool allowWildcards)
+        {
+            if (ch == '?' || ch == '#' || ch == '\\' || char.IsControl(ch))
+                throw Refused($"'{SfText.Clip(name)}' contains {Shown(ch)}, which a Service Fabric name cannot hold.");
+            if (!allowWildcards && (ch == '*' || ch == '['))
+                throw Refused($"'{SfText.Clip(name)}' contains the wildcard '{ch}'. Only Get-SfApplication -Name and Get-SfBackupPolicy -Name take wildcards; pipe their output into this command instead.");
+        }
+
+        private static string Shown(char ch) => char.IsControl(ch) ? $"a control character (U+{(int)ch:X4})" : $"'{ch}'";
+
+        private static Transport.SfRefusedInputException Refused(string message) => new Transport.SfRefusedInputException("SfInvalidName", message);
 
         /// <summary>app~svc (or any accepted form) → fabric:/app/svc.</summary>
         public static string ToFabricName(string name) => "fabric:/" + ToEntityId(name).Replace('~', '/');

@@ -121,4 +121,36 @@ namespace SfBackup.Client.Models
         public string KindName { get; }
         protected override string Describe() => $"'{KindName}' (not known to this SfBackup version)";
     }
+
+    /// <summary>What a storage description must hold before New-SfBackupStorage hands it out (reading one from a cluster stays tolerant).</summary>
+    public static class BackupStorageRules
+    {
+        /// <summary>
+        /// Azure's container names: 3 to 63 letters, digits and hyphens, starting and ending with a letter or digit, no
+        /// two hyphens in a row. Capitals are accepted: the Service Fabric reference examples use "BackupContainer".
+        /// </summary>
+        public static string RequireContainerName(string name)
+        {
+            var ok = name != null && name.Length >= 3 && name.Length <= 63 && char.IsLetterOrDigit(name[0]) && char.IsLetterOrDigit(name[name.Length - 1])
+                && name.IndexOf("--", StringComparison.Ordinal) < 0;
+            if (ok)
+                foreach (var ch in name!)
+                    if (!(ch == '-' || (ch < 128 && char.IsLetterOrDigit(ch)))) ok = false;
+            if (!ok)
+                throw new Transport.SfRefusedInputException("SfInvalidContainerName",
+                    $"'{Input.SfText.Clip(name)}' is not a blob container name: 3 to 63 letters, digits and single hyphens, starting and ending with a letter or digit.");
+            return name!;
+        }
+
+        /// <summary>A blob service address: absolute http or https, no query (a SAS token does not belong in it).</summary>
+        public static Uri RequireBlobServiceUri(Uri uri)
+        {
+            if (uri == null || !uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                throw new Transport.SfRefusedInputException("SfInvalidBlobServiceUri",
+                    $"'{Input.SfText.Clip(uri?.ToString())}' is not a blob service address such as https://account.blob.core.windows.net/.");
+            if (!string.IsNullOrEmpty(uri.Query))
+                throw new Transport.SfRefusedInputException("SfInvalidBlobServiceUri", "A blob service address must not carry a query: the cluster's managed identity authenticates, not a SAS token.");
+            return uri;
+        }
+    }
 }

@@ -43,7 +43,7 @@ namespace SfBackup.Client.Operations
 
         public Task<SfResponse> EnableBackupAsync(SfEntity entity, string backupPolicyName, CancellationToken cancellationToken = default)
         {
-            if (string.IsNullOrWhiteSpace(backupPolicyName)) throw new ArgumentException("A backup policy name is required.", nameof(backupPolicyName));
+            EntityIds.RequirePolicyName(backupPolicyName);
             return SendAsync(EntityRequest("Enable", entity, "EnableBackup")
                 .WithJsonBody(new EnableBackupDescription { BackupPolicyName = backupPolicyName }, SfJsonContext.Default.EnableBackupDescription), cancellationToken);
         }
@@ -89,6 +89,7 @@ namespace SfBackup.Client.Operations
         public SfPager<BackupInfo> GetBackups(SfEntity entity, BackupListFilter? filter = null, long? maxResults = null)
         {
             filter ??= new BackupListFilter();
+            RequireOrderedRange(filter.StartDateTimeUtc, filter.EndDateTimeUtc);
             return Paged(() => EntityRequest("GetBackups", entity, "GetBackups")
                     .WithQuery("Latest", filter.Latest ? "true" : null)
                     .WithQuery("StartDateTimeFilter", FormatDate(filter.StartDateTimeUtc))
@@ -101,6 +102,7 @@ namespace SfBackup.Client.Operations
         {
             if (query?.Storage == null) throw new ArgumentException("A storage is required.", nameof(query));
             RequireSendable(query.Storage, nameof(query));
+            RequireOrderedRange(query.StartDateTimeFilter, query.EndDateTimeFilter);
             return Paged(() => new SfRequest(SfOperation.GetBackupsFromBackupLocation, "/BackupRestore/$/GetBackups")
                     .WithJsonBody(query, SfJsonContext.Default.GetBackupByStorageQueryDescription),
                 SfJsonContext.Default.SfPagedListBackupInfo, maxResults);
@@ -190,6 +192,44 @@ namespace SfBackup.Client.Operations
                 SfJsonContext.Default.SfPagedListSfPartition, maxResults, p => p.ServiceName = service.Name);
         }
 
+        // ---- the gateway itself ----
+
+        /// <summary>
+        /// Reads the cluster's runtime version (GET /$/GetClusterVersion), which every Service Fabric gateway answers as
+        /// {"Version": "..."}. Anything else (a page, other JSON, an error that is not a FabricError) means the endpoint
+        /// is not a gateway: <see cref="SfNotGatewayException"/>. A FabricError (401, 403, 503) is reported as it is.
+        /// </summary>
+        public async Task<string> VerifyGatewayAsync(CancellationToken cancellationToken = default)
+        {
+            SfResponse response;
+            try
+            {
+                response = await SendAsync(new SfRequest(SfOperation.GetClusterVersion, "/$/GetClusterVersion"), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SfFabricException ex) when (ex.ErrorCode == null)
+            {
+                throw new SfNotGatewayException($"{SfOperation.GetClusterVersion.Name}: the endpoint answered HTTP {ex.StatusCode} without a FabricError: it is not a Service Fabric gateway.")
+                { Operation = ex.Operation, RequestId = ex.RequestId };
+            }
+            string? version = null;
+            try
+            {
+                using (var doc = JsonDocument.Parse(response.Body))
+                {
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("Version", out var v) && v.ValueKind == JsonValueKind.String)
+                        version = v.GetString();
+                }
+            }
+            catch (JsonException)
+            {
+                // answered below
+            }
+            if (string.IsNullOrEmpty(version))
+                throw new SfNotGatewayException($"{SfOperation.GetClusterVersion.Name}: the endpoint answered without a cluster version: it is not a Service Fabric gateway.")
+                { Operation = SfOperation.GetClusterVersion.Name, RequestId = response.RequestId };
+            return version!;
+        }
+
         // ---- health ----
 
         /// <summary>Sends a health report about a partition to the cluster's health store.</summary>
@@ -227,13 +267,34 @@ namespace SfBackup.Client.Operations
                 catch (SfClientException ex) when (IsAnswerLost(ex) && round < _connection.Options.MaxRetries)
                 {
                     _trace?.Invoke($"{ex.Operation}: the answer was lost ({ex.ErrorId}); reading the cluster to see whether it was applied");
-                    if (await holds(sentUtc, cancellationToken).ConfigureAwait(false))
+                    if (await HoldsOrUnknownAsync(ex, holds, sentUtc, cancellationToken).ConfigureAwait(false))
                     {
                         _trace?.Invoke($"{ex.Operation}: it was applied; not sending it again");
                         return new SfResponse(202, Array.Empty<byte>(), ex.RequestId ?? "", _connection.Endpoints[0]) { VerifiedByRead = true };
                     }
                     _trace?.Invoke($"{ex.Operation}: it was not applied; sending it again");
                 }
+            }
+        }
+
+        /// <summary>
+        /// Reads whether a change whose answer was lost is in place. When that read fails too, the error names the
+        /// change that was sent, not the read: the operator needs to know that it may or may not have been applied.
+        /// </summary>
+        private static async Task<bool> HoldsOrUnknownAsync(SfClientException lost, Func<DateTime, CancellationToken, Task<bool>> holds, DateTime sentUtc,
+            CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await holds(sentUtc, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SfClientException read)
+            {
+                throw new SfConnectionException(
+                    $"{lost.Operation}: the request was sent but its answer was lost ({lost.Message}), so it may or may not have been applied; " +
+                    $"reading the cluster to tell failed as well ({read.Operation}: {read.ErrorId}). Check the entity's state before you send it again.",
+                    lost is SfConnectionException c && c.IsTimeout, read)
+                { Operation = lost.Operation, RequestId = lost.RequestId };
             }
         }
 
@@ -290,26 +351,57 @@ namespace SfBackup.Client.Operations
         private static BackupPolicy ValidatePolicy(BackupPolicy policy)
         {
             if (policy == null) throw new ArgumentNullException(nameof(policy));
-            if (string.IsNullOrWhiteSpace(policy.Name)) throw new ArgumentException("A policy needs a name.", nameof(policy));
+            EntityIds.RequirePolicyName(policy.Name);
             if (policy.Schedule == null) throw new ArgumentException("A policy needs a schedule.", nameof(policy));
+            if (policy.Schedule is FrequencyBackupSchedule frequency) RequireInterval(frequency.Interval);
             if (policy.Storage == null || policy.Storage is UnknownBackupStorage) throw new ArgumentException("A policy needs a storage of a known kind.", nameof(policy));
+            RequireSendable(policy.Storage, nameof(policy));
             if (policy.MaxIncrementalBackups < 0 || policy.MaxIncrementalBackups > 255)
                 throw new ArgumentOutOfRangeException(nameof(policy), policy.MaxIncrementalBackups, "MaxIncrementalBackups must be 0..255.");
             if (policy.RetentionPolicy is UnknownRetentionPolicy) throw new ArgumentException("A retention of unknown type cannot be sent.", nameof(policy));
             return policy;
         }
 
-        /// <summary>A storage read from a cluster in a kind this version does not model cannot be written back.</summary>
-        private static void RequireSendable(BackupStorage? storage, string parameter)
+        /// <summary>The shortest and longest interval the Backup Restore Service schedules (whole minutes; at most 15 days).</summary>
+        public static readonly TimeSpan MinBackupInterval = TimeSpan.FromMinutes(1);
+        public static readonly TimeSpan MaxBackupInterval = TimeSpan.FromDays(15);
+
+        /// <summary>
+        /// The Backup Restore Service keeps a frequency as whole minutes or whole hours, refuses more than 15 days, and
+        /// turns anything under a minute into an interval of 0 hours (FrequencyBasedBackupSchedule in
+        /// microsoft/service-fabric's BackupRestore Common.Model); seconds would be dropped without a word.
+        /// </summary>
+        public static void RequireInterval(TimeSpan interval)
         {
-            if (storage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", parameter);
+            if (interval < MinBackupInterval || interval > MaxBackupInterval || interval.Ticks % TimeSpan.TicksPerMinute != 0)
+                throw new SfRefusedInputException("SfInvalidSchedule",
+                    $"A backup interval of {interval} cannot be scheduled: the cluster takes whole minutes from 00:01:00 to 15.00:00:00.");
         }
 
-        private static string PolicyPath(string policyName)
+        /// <summary>
+        /// A storage read from a cluster in a kind this version does not model, or with a secret the cluster masked,
+        /// cannot be written back: the cluster would accept "****" and the backup or restore would fail later, where only
+        /// its progress shows it.
+        /// </summary>
+        public static void RequireSendable(BackupStorage? storage, string parameter)
         {
-            if (string.IsNullOrWhiteSpace(policyName)) throw new ArgumentException("A policy name is required.", nameof(policyName));
-            return "/BackupRestore/BackupPolicies/" + Uri.EscapeDataString(policyName);
+            if (storage is UnknownBackupStorage) throw new ArgumentException("A storage of unknown kind cannot be sent.", parameter);
+            if (storage != null && storage.HasMaskedSecret)
+                throw new SfRefusedInputException("SfMaskedStorageSecret",
+                    $"This storage ({storage}) carries a secret that the cluster it was read from masked as ****; sent back, the backup or restore would fail later, so nothing was sent.",
+                    sameForEveryItem: true)
+                { RecommendedAction = "Describe the storage with New-SfBackupStorage and its real connection string or credential." };
         }
+
+        private static void RequireOrderedRange(DateTime? start, DateTime? end)
+        {
+            if (start.HasValue && end.HasValue && start.Value.ToUniversalTime() > end.Value.ToUniversalTime())
+                throw new SfRefusedInputException("SfInvalidTimeRange",
+                    $"The start time ({start.Value.ToUniversalTime():u}) is after the end time ({end.Value.ToUniversalTime():u}): no backup can match.", sameForEveryItem: true);
+        }
+
+        private static string PolicyPath(string policyName) =>
+            "/BackupRestore/BackupPolicies/" + Uri.EscapeDataString(EntityIds.RequirePolicyName(policyName));
 
         private static void ValidateMinutes(int? minutes, string name)
         {

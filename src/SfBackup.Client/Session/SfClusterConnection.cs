@@ -26,7 +26,7 @@ namespace SfBackup.Client.Session
             // built in the background meanwhile; the first call waits for it only if it is not ready yet.
             _stack = Task.Run(() =>
             {
-                var stack = new SfHttpStack(validated, () => CreateHandler(validated));
+                var stack = new SfHttpStack(validated, tls => CreateHandler(validated, tls));
                 _ = stack.Client;
                 return stack;
             });
@@ -70,7 +70,7 @@ namespace SfBackup.Client.Session
             _stack.ContinueWith(t => t.GetAwaiter().GetResult().Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        private static HttpMessageHandler CreateHandler(SfConnectionOptions options)
+        private static HttpMessageHandler CreateHandler(SfConnectionOptions options, SfTlsObservation tls)
         {
             var handler = new HttpClientHandler();
             try
@@ -87,13 +87,11 @@ namespace SfBackup.Client.Session
                 handler.ClientCertificateOptions = ClientCertificateOption.Manual;
                 handler.ClientCertificates.Add(options.ClientCertificate);
             }
-            if (options.SkipCertificateCheck || options.ServerCertThumbprints.Count > 0)
-            {
-                var pinned = options.ServerCertThumbprints;
-                var skip = options.SkipCertificateCheck;
-                handler.ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
-                    ServerCertificatePolicy.Accept(certificate, errors, pinned, skip);
-            }
+            // Always through the policy, so that a refused certificate is kept for the error that names it.
+            var pinned = options.ServerCertThumbprints;
+            var skip = options.SkipCertificateCheck;
+            handler.ServerCertificateCustomValidationCallback = (request, certificate, _, errors) =>
+                tls.Check(request?.RequestUri, certificate, errors, pinned, skip);
             return handler;
         }
     }

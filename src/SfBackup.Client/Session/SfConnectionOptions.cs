@@ -52,6 +52,15 @@ namespace SfBackup.Client.Session
 
         public string ClientType { get; set; } = "SfBackup";
 
+        /// <summary>
+        /// Send a bearer token or a client certificate to an http:// endpoint anyway. Off by default: over http a token
+        /// travels in clear text, and a client certificate is never presented, so neither can work as meant.
+        /// </summary>
+        public bool AllowUnencryptedAuthentication { get; set; }
+
+        /// <summary>The lowest api-version any operation takes: an override below it would never be sent.</summary>
+        public const string LowestApiVersion = "6.0";
+
         public TimeSpan EffectiveRequestTimeout =>
             RequestTimeout ?? TimeSpan.FromSeconds((ServerTimeoutSec ?? 60) + 30);
 
@@ -123,7 +132,22 @@ namespace SfBackup.Client.Session
             var endpoints = Endpoints.Select(NormalizeEndpoint).ToArray();
             if (ServerTimeoutSec.HasValue) ValidateServerTimeout(ServerTimeoutSec.Value);
             if (ApiVersion != null && !IsValidApiVersion(ApiVersion))
-                throw new ArgumentException($"'{ApiVersion}' is not an api-version such as 6.4 or 6.2-preview.", nameof(ApiVersion));
+                throw new Transport.SfRefusedInputException("SfInvalidApiVersion", $"'{Input.SfText.Clip(ApiVersion)}' is not an api-version such as 6.4 or 6.2-preview.");
+            if (ApiVersion != null && Transport.SfApiVersion.Compare(ApiVersion, LowestApiVersion) < 0)
+                throw new Transport.SfRefusedInputException("SfInvalidApiVersion",
+                    $"No operation takes api-version {ApiVersion}: the lowest any Backup Restore or discovery operation takes is {LowestApiVersion}, and an override never lowers an operation's own version, so it would never be sent.");
+            if (ClientCertificate != null && !ClientCertificate.HasPrivateKey)
+                throw new Transport.SfRefusedInputException("SfCertificateWithoutPrivateKey",
+                    $"The client certificate {ClientCertificate.Subject} ({ClientCertificate.Thumbprint}) has no private key here, so the TLS handshake cannot use it. Pass the certificate from a store or PFX that holds its key.");
+            if ((AccessToken != null || ClientCertificate != null) && !AllowUnencryptedAuthentication)
+            {
+                var plain = endpoints.FirstOrDefault(e => e.Scheme == Uri.UriSchemeHttp);
+                if (plain != null)
+                    throw new Transport.SfRefusedInputException("SfCredentialOverHttp",
+                        AccessToken != null
+                            ? $"{plain} is http://: the access token would travel in clear text. Use the gateway's https:// address, or pass -AllowUnencryptedAuthentication if you mean it."
+                            : $"{plain} is http://: a client certificate is only presented over https://, so the cluster would never see it. Use the gateway's https:// address, or pass -AllowUnencryptedAuthentication if you mean it.");
+            }
             if (MaxRetries < 0 || MaxRetries > 10) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be 0..10.");
             if (RequestTimeout.HasValue && RequestTimeout.Value <= TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "The request timeout must be positive.");
@@ -143,6 +167,7 @@ namespace SfBackup.Client.Session
                 ServerCertThumbprints = (ServerCertThumbprints ?? Array.Empty<string>()).Select(ServerCertificatePolicy.Normalize).Distinct().ToArray(),
                 ClientCertificate = ClientCertificate,
                 AccessToken = AccessToken,
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
                 ClientType = string.IsNullOrWhiteSpace(ClientType) ? "SfBackup" : ClientType,
             };
         }

@@ -93,6 +93,15 @@ namespace SfBackup.Client.Transport
         /// <summary>The request was sent, and its answer never came: it may or may not have been applied.</summary>
         public bool AnswerLost => !Unreachable;
 
+        /// <summary>
+        /// The failure will repeat for every call on this connection (a TLS handshake that failed, a peer that does not
+        /// speak HTTP): it was not retried, and a cmdlet stops at the first item.
+        /// </summary>
+        public bool Final { get; set; }
+
+        /// <summary>What to change, in operator words, when the failure says it (a thumbprint to pin, a scheme to use).</summary>
+        public string? Advice { get; set; }
+
         public override string ErrorId => IsTimeout ? "SfRequestTimedOut" : "SfConnectionFailed";
 
         public override SfErrorKind Kind => IsTimeout ? SfErrorKind.Timeout : SfErrorKind.ConnectionFailed;
@@ -150,5 +159,43 @@ namespace SfBackup.Client.Transport
                 default: return SfErrorKind.Unknown;
             }
         }
+    }
+}
+
+namespace SfBackup.Client.Transport
+{
+    /// <summary>
+    /// Input the client refuses before anything is sent: a name that would reach another route, a storage whose
+    /// secret the cluster masked, a credential that would travel in clear text. <see cref="ErrorId"/> is the stable id
+    /// PowerShell records carry; <see cref="SameForEveryItem"/> says the refusal does not depend on the pipeline item
+    /// (a -Storage, a connection setting), so a cmdlet stops once instead of failing every item.
+    /// </summary>
+    public sealed class SfRefusedInputException : ArgumentException
+    {
+        public SfRefusedInputException(string errorId, string message, bool sameForEveryItem = false) : base(message)
+        {
+            ErrorId = errorId;
+            SameForEveryItem = sameForEveryItem;
+        }
+
+        public string ErrorId { get; }
+
+        public bool SameForEveryItem { get; }
+
+        /// <summary>What the operator can do about it, in their words; null when the message says it all.</summary>
+        public string? RecommendedAction { get; set; }
+    }
+
+    /// <summary>
+    /// A 2xx answer that no Service Fabric gateway gives (an HTML page, plain text): whatever answered is not the
+    /// cluster, so nothing it says counts as a success. Every further call would meet the same server.
+    /// </summary>
+    public sealed class SfNotGatewayException : SfClientException
+    {
+        public SfNotGatewayException(string message) : base(message, null) { }
+
+        public override string ErrorId => "SfNotServiceFabricGateway";
+
+        public override SfErrorKind Kind => SfErrorKind.ProtocolError;
     }
 }

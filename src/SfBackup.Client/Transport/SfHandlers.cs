@@ -198,5 +198,85 @@ namespace SfBackup.Client.Transport
             while (ex.InnerException != null) ex = ex.InnerException;
             return ex;
         }
+
+        private static readonly Lazy<System.Reflection.PropertyInfo?> RequestErrorProperty =
+            new Lazy<System.Reflection.PropertyInfo?>(() => typeof(HttpRequestException).GetProperty("HttpRequestError"));
+
+        /// <summary>
+        /// A failure that will be the same for every request to <paramref name="uri"/>, said in operator words: a TLS
+        /// handshake that failed (the request was never sent), or a peer that answered with something that is not
+        /// HTTP. Null for everything else (refused, reset, dropped), which the retry rules judge.
+        /// </summary>
+        public static (string Message, string? Advice)? Deterministic(HttpRequestException ex, Uri uri, Session.SfTlsObservation tls)
+        {
+            var authority = uri.GetLeftPart(UriPartial.Authority);
+            Exception? handshake = null;
+            for (Exception? e = ex; e != null; e = e.InnerException)
+            {
+                if (e is System.Security.Authentication.AuthenticationException) handshake = e;
+                if (e is WebException web && (web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure)) handshake = e;
+            }
+            var kind = RequestErrorProperty.Value?.GetValue(ex)?.ToString();
+            if (handshake == null && kind == "SecureConnectionError") handshake = ex;
+            if (handshake != null)
+            {
+                var rejected = tls.RejectedFor(uri);
+                if (rejected != null)
+                {
+                    return ($"{authority} presented a TLS certificate this connection does not trust ({rejected.Reason}): subject {rejected.Subject}, " +
+                            $"SHA-1 thumbprint {rejected.Sha1}, SHA-256 thumbprint {rejected.Sha256}. Nothing was sent.",
+                        $"If this is your cluster's certificate, connect with -ServerCertThumbprint {rejected.Sha1}.");
+                }
+                if (uri.Scheme == Uri.UriSchemeHttps && MentionsFrame(handshake))
+                {
+                    var plain = new UriBuilder(uri) { Scheme = Uri.UriSchemeHttp, Port = uri.Port }.Uri.GetLeftPart(UriPartial.Authority);
+                    return ($"{authority} does not speak TLS. Nothing was sent.", $"Connect with -Endpoint {plain} (http://), or check the port.");
+                }
+                return ($"the TLS handshake with {authority} failed, so nothing was sent: the gateway ended it ({Innermost(handshake).Message.TrimEnd('.')}).",
+                    "A gateway that asks for a client certificate ends the handshake without one: connect with -ClientCertificate.");
+            }
+            var web2 = ex.InnerException as WebException;
+            if (kind == "InvalidResponse" || web2?.Status == WebExceptionStatus.ServerProtocolViolation)
+            {
+                return ($"{authority} answered with something that is not HTTP: this endpoint is not a Service Fabric gateway.",
+                    uri.Scheme == Uri.UriSchemeHttp ? "Check the port (a gateway's HTTP port is often 19080), or whether the gateway wants https://." : "Check the port (a gateway's HTTP port is often 19080).");
+            }
+            return null;
+        }
+
+        private static bool MentionsFrame(Exception ex)
+        {
+            for (Exception? e = ex; e != null; e = e.InnerException)
+                if (e.Message.IndexOf("frame", StringComparison.OrdinalIgnoreCase) >= 0) return true;
+            return false;
+        }
+    }
+
+    /// <summary>What an answer's shape says of whoever gave it.</summary>
+    internal static class SfAnswerShape
+    {
+        /// <summary>
+        /// A gateway answers a success with no body, or with JSON (an object or a list). A page, plain text or XML
+        /// means something else answered: a web server, a login page, a proxy.
+        /// </summary>
+        public static bool CouldBeGateway(byte[] body, string? mediaType)
+        {
+            var i = 0;
+            if (body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF) i = 3;
+            while (i < body.Length && (body[i] == (byte)' ' || body[i] == (byte)'\t' || body[i] == (byte)'\r' || body[i] == (byte)'\n')) i++;
+            if (i == body.Length) return true;
+            if (mediaType != null && (mediaType.IndexOf("html", StringComparison.OrdinalIgnoreCase) >= 0 || mediaType.IndexOf("xml", StringComparison.OrdinalIgnoreCase) >= 0))
+                return false;
+            if (body[i] == (byte)'{' || body[i] == (byte)'[') return true;
+            // Rare: a bare JSON value (a number, a string, null) is read, and fails there if it is not what was asked for.
+            try
+            {
+                using (System.Text.Json.JsonDocument.Parse(new ReadOnlyMemory<byte>(body, i, body.Length - i))) return true;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return false;
+            }
+        }
     }
 }

@@ -23,13 +23,15 @@ namespace SfBackup.Client.Transport
         private HttpClient? _client;
         private long _builtAt;
 
-        public SfHttpStack(SfConnectionOptions options, Func<HttpMessageHandler> primary)
+        public SfHttpStack(SfConnectionOptions options, Func<SfTlsObservation, HttpMessageHandler> primary)
         {
+            var tls = new SfTlsObservation();
+            Tls = tls;
             var endpoints = new SfEndpoints(options.Endpoints);
             _lifetime = options.HandlerLifetime;
             var services = new ServiceCollection();
             services.AddHttpClient(ClientName, http => http.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
-                .ConfigurePrimaryHttpMessageHandler(primary)
+                .ConfigurePrimaryHttpMessageHandler(() => primary(tls))
                 .AddHttpMessageHandler(() => new SfFailoverHandler(endpoints))
                 .AddHttpMessageHandler(() => new SfHeadersHandler(options))
                 .AddHttpMessageHandler(() => new SfTraceHandler())
@@ -42,6 +44,9 @@ namespace SfBackup.Client.Transport
         }
 
         public SfEndpoints Endpoints { get; }
+
+        /// <summary>The gateway certificates this connection's TLS check refused, for the errors that name them.</summary>
+        public SfTlsObservation Tls { get; }
 
         /// <summary>The connection's one HttpClient, renewed once its handler chain has lived its time.</summary>
         public HttpClient Client

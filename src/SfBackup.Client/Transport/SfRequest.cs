@@ -13,7 +13,25 @@ namespace SfBackup.Client.Transport
         public SfRequest(SfOperation operation, string path)
         {
             Operation = operation ?? throw new ArgumentNullException(nameof(operation));
-            Path = path ?? throw new ArgumentNullException(nameof(path));
+            Path = RequireOwnRoute(path ?? throw new ArgumentNullException(nameof(path)));
+        }
+
+        /// <summary>
+        /// The last guard before a path becomes a URI: a '.' or '..' segment would be folded away by the URI (and by
+        /// any gateway), sending the request to another route than the one its operation names.
+        /// </summary>
+        private static string RequireOwnRoute(string path)
+        {
+            for (var start = 0; start < path.Length;)
+            {
+                var end = path.IndexOf('/', start);
+                if (end < 0) end = path.Length;
+                var length = end - start;
+                if ((length == 1 && path[start] == '.') || (length == 2 && path[start] == '.' && path[start + 1] == '.'))
+                    throw new SfRefusedInputException("SfInvalidName", "A name in this request is '.' or '..': the request would reach another route, so it is not sent.");
+                start = end + 1;
+            }
+            return path;
         }
 
         public SfOperation Operation { get; }

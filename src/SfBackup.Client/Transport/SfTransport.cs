@@ -155,6 +155,9 @@ namespace SfBackup.Client.Transport
                         var uri = response.RequestMessage?.RequestUri ?? message.RequestUri!;
                         if (status >= 200 && status < 300)
                         {
+                            // Whatever answers 2xx with a page or plain text is not a gateway: its "success" is none.
+                            if (!SfAnswerShape.CouldBeGateway(bytes, response.Content?.Headers.ContentType?.MediaType))
+                                return new Outcome(NotGateway(request.Operation.Name, uri, status, response.Content?.Headers.ContentType?.MediaType, call.RequestId), false, null);
                             // The cluster's time is read from lists only (Get-SfBackupHealth ages backups by it): parsing it costs every call.
                             return new Outcome(new SfResponse(status, bytes, call.RequestId, uri) { ServerDate = request.Operation.IsPaged ? response.Headers.Date : null });
                         }
@@ -178,13 +181,26 @@ namespace SfBackup.Client.Transport
                 }
                 catch (HttpRequestException ex)
                 {
-                    var failure = new SfConnectionException(
-                        $"{request.Operation.Name}: could not reach {message.RequestUri!.GetLeftPart(UriPartial.Authority)}: {SfSendFailure.Innermost(ex).Message}", false, ex)
-                    { Operation = request.Operation.Name, RequestId = call.RequestId, Unreachable = SfSendFailure.NeverLeft(ex) };
-                    return new Outcome(failure, isRead || failure.Unreachable, null);
+                    var target = message.RequestUri!;
+                    // A TLS handshake that failed, or a peer that does not speak HTTP, fails the same way for every
+                    // request: nothing reached a gateway, and nothing is retried.
+                    var final = SfSendFailure.Deterministic(ex, target, stack.Tls);
+                    var failure = final != null
+                        ? new SfConnectionException($"{request.Operation.Name}: {final.Value.Message}", false, ex)
+                        { Operation = request.Operation.Name, RequestId = call.RequestId, Unreachable = true, Final = true, Advice = final.Value.Advice }
+                        : new SfConnectionException(
+                            $"{request.Operation.Name}: could not reach {target.GetLeftPart(UriPartial.Authority)}: {SfSendFailure.Innermost(ex).Message}", false, ex)
+                        { Operation = request.Operation.Name, RequestId = call.RequestId, Unreachable = SfSendFailure.NeverLeft(ex) };
+                    return new Outcome(failure, final == null && (isRead || failure.Unreachable), null);
                 }
             }
         }
+
+        private static SfNotGatewayException NotGateway(string operation, Uri uri, int status, string? mediaType, string requestId) =>
+            new SfNotGatewayException(
+                $"{operation}: {uri.GetLeftPart(UriPartial.Authority)} answered HTTP {status} with {(string.IsNullOrEmpty(mediaType) ? "a body" : mediaType)} that is not JSON: " +
+                "this endpoint is not a Service Fabric gateway, so nothing it answered counts as done.")
+            { Operation = operation, RequestId = requestId };
 
         /// <summary>The retry pipeline (none with MaxRetries 0). Its waits end at the call's total deadline.</summary>
         private static ResiliencePipeline<Outcome>? BuildRetry(SfConnectionOptions options)

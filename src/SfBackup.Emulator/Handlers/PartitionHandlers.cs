@@ -35,7 +35,9 @@ public sealed partial class BackupHandlers
                 StorageKind = ValidateStorage(storage),
                 StorageKey = EmulatorState.StorageKeyOf(storage),
                 Location = EmulatorState.LocationOf(partition, now),
-                Fails = partition.FailsBackups,
+                // A cluster takes "****" as the secret, accepts the backup, and fails it when the storage refuses.
+                Fails = partition.FailsBackups || HasMaskedSecret(storage),
+                FailureMessage = HasMaskedSecret(storage) ? MaskedSecretFailure : null,
             };
             partition.CurrentBackupRecorded = false;
             return null;
@@ -65,7 +67,7 @@ public sealed partial class BackupHandlers
             answer["FailureError"] = status switch
             {
                 "Timeout" => new JsonObject { ["Code"] = "FABRIC_E_TIMEOUT", ["Message"] = "The backup did not finish within BackupTimeout." },
-                "Failure" => new JsonObject { ["Code"] = "E_FAIL", ["Message"] = "The backup failed (the emulator was told to fail this partition's backups)." },
+                "Failure" => new JsonObject { ["Code"] = "E_FAIL", ["Message"] = run.FailureMessage ?? "The backup failed (the emulator was told to fail this partition's backups)." },
                 _ => null,
             };
             return answer;
@@ -85,6 +87,7 @@ public sealed partial class BackupHandlers
         var location = StringField(body, "BackupLocation");
         if (string.IsNullOrWhiteSpace(location)) throw FabricErrorException.InvalidArgument("BackupLocation is required.");
         var storage = OptionalStorage(body, "BackupStorage");
+        if (HasMaskedSecret(storage)) throw FabricErrorException.InvalidArgument(MaskedSecretFailure);
         var timeoutMinutes = MinutesQuery(call, "RestoreTimeout");
         lock (state.Gate)
         {
@@ -168,6 +171,7 @@ public sealed partial class BackupHandlers
     {
         var body = call.RequireJsonObject();
         var storage = OptionalStorage(body, "Storage") ?? throw FabricErrorException.InvalidArgument("Storage is required.");
+        if (HasMaskedSecret(storage)) throw FabricErrorException.InvalidArgument(MaskedSecretFailure);
         var latest = Field(body, "Latest") is JsonValue l && l.TryGetValue<bool>(out var b) && b;
         var start = ParseDate("StartDateTimeFilter", StringField(body, "StartDateTimeFilter"));
         var end = ParseDate("EndDateTimeFilter", StringField(body, "EndDateTimeFilter"));

@@ -7,9 +7,17 @@ public sealed partial class BackupHandlers
 {
     private static readonly string[] SecretFields = ["ConnectionString", "PrimaryPassword", "SecondaryPassword"];
 
+    /// <summary>What a storage answers a secret of "****" with: the mask a cluster shows is not a credential.</summary>
+    public const string MaskedSecretFailure = "The backup storage refused the credential: its connection string or password is '****', the mask a cluster answers in place of a secret.";
+
+    /// <summary>A storage whose connection string or password is the mask a cluster answers in place of a secret.</summary>
+    public static bool HasMaskedSecret(JsonObject? storage) =>
+        storage is not null && storage.Any(p => SecretFields.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && p.Value is JsonValue v && v.TryGetValue<string>(out var text) && text == "****");
+
     public object? CreatePolicy(BrsCall call)
     {
         var description = ValidatePolicy(call.RequireJsonObject());
+        RequireReachableIfAsked(call, description);
         var name = StringField(description, "Name");
         lock (state.Gate)
         {
@@ -23,6 +31,7 @@ public sealed partial class BackupHandlers
     public object? UpdatePolicy(BrsCall call)
     {
         var description = ValidatePolicy(call.RequireJsonObject());
+        RequireReachableIfAsked(call, description);
         lock (state.Gate)
         {
             var policy = PolicyNamed(call.EntityKey);
@@ -91,9 +100,21 @@ public sealed partial class BackupHandlers
         return copy;
     }
 
+    /// <summary>ValidateConnection=true: the storage is tried before the policy is taken; one whose secret is the mask fails.</summary>
+    private static void RequireReachableIfAsked(BrsCall call, JsonObject description)
+    {
+        if (BoolQuery(call, "ValidateConnection") && HasMaskedSecret(Field(description, "Storage") as JsonObject))
+            throw FabricErrorException.InvalidArgument(MaskedSecretFailure);
+    }
+
     private static JsonObject ValidatePolicy(JsonObject body)
     {
-        if (string.IsNullOrWhiteSpace(StringField(body, "Name"))) throw FabricErrorException.InvalidArgument("Name is required.");
+        var name = StringField(body, "Name");
+        if (string.IsNullOrWhiteSpace(name)) throw FabricErrorException.InvalidArgument("Name is required.");
+        // Emulator's rule: a name that cannot stand in a path of its own (GET, Update, Delete) is refused, or the policy
+        // could never be read or deleted again. Paths are normalised before routing, so '.' and '..' never reach one.
+        if (name is "." or ".." || name.IndexOfAny(['/', '\\', '?', '#']) >= 0 || name.Any(char.IsControl))
+            throw FabricErrorException.InvalidArgument($"'{SfBackup.Client.Input.SfText.Clip(name)}' cannot be a policy name: it cannot stand in a request path.");
         if (Field(body, "MaxIncrementalBackups") is { } max && (max is not JsonValue mv || !mv.TryGetValue<int>(out var n) || n < 0 || n > 255))
             throw FabricErrorException.InvalidArgument("MaxIncrementalBackups must be 0..255.");
         if (Field(body, "Schedule") is not JsonObject schedule) throw FabricErrorException.InvalidArgument("Schedule is required.");
@@ -102,6 +123,10 @@ public sealed partial class BackupHandlers
             case "FrequencyBased":
                 if (!TryDuration(StringField(schedule, "Interval"), out var interval) || interval <= TimeSpan.Zero)
                     throw FabricErrorException.InvalidArgument("A FrequencyBased schedule needs a positive ISO 8601 Interval.");
+                // BRS (FrequencyBasedBackupSchedule, Common.Model) refuses more than 15 days, and keeps whole minutes
+                // or hours: under a minute it would keep 0 hours. The emulator refuses that instead of storing it.
+                if (interval > TimeSpan.FromDays(15) || interval < TimeSpan.FromMinutes(1))
+                    throw FabricErrorException.InvalidArgument("The backup interval must be from one minute to 15 days.");
                 break;
             case "TimeBased":
                 var frequency = StringField(schedule, "ScheduleFrequencyType");

@@ -23,7 +23,7 @@ namespace SfBackup.PowerShell.Binding
             if (AllowMissing && (value == null || (value is string text && text.Length == 0))) return Guid.Empty;
             if (EntityIds.TryGetPartitionId(value, ReadProperty, out var id)) return id;
             throw new ArgumentTransformationMetadataException(
-                $"'{Describe(inputData)}' is not a partition: give a partition id (GUID), or an object with a PartitionId or PartitionInformation.Id property.");
+                $"{Describe(value)} is not a partition: give a partition id (GUID), or an object with a PartitionId or PartitionInformation.Id property.");
         }
 
         internal static object? Unwrap(object? value) =>
@@ -42,10 +42,26 @@ namespace SfBackup.PowerShell.Binding
             }
         }
 
+        /// <summary>
+        /// The value as the user wrote it: an object's or hashtable's PartitionId (or Id) by name and value, since a
+        /// hashtable's own text is only its type name; cut at SfText.EchoLimit.
+        /// </summary>
         private static string Describe(object? value)
         {
-            var text = value?.ToString() ?? "null";
-            return text.Length > 80 ? text.Substring(0, 80) + "…" : text;
+            if (value == null) return "null";
+            foreach (var name in new[] { "PartitionId", "Id" })
+            {
+                var inner = value is System.Collections.IDictionary map ? (map.Contains(name) ? map[name] : FindKey(map, name)) : ReadProperty(value, name);
+                if (inner != null && !(inner is System.Collections.IDictionary)) return $"{name} '{SfText.Clip(Convert.ToString(inner, System.Globalization.CultureInfo.InvariantCulture))}'";
+            }
+            return $"'{SfText.Clip(value.ToString())}'";
+        }
+
+        private static object? FindKey(System.Collections.IDictionary map, string name)
+        {
+            foreach (System.Collections.DictionaryEntry entry in map)
+                if (string.Equals(entry.Key as string, name, StringComparison.OrdinalIgnoreCase)) return entry.Value;
+            return null;
         }
     }
 
@@ -70,6 +86,34 @@ namespace SfBackup.PowerShell.Binding
     }
 
     /// <summary>
+    /// Checks that a backup policy name can stand in a path of its own (EntityIds.RequirePolicyName): never '.' or
+    /// '..', no '/', and no wildcard unless the cmdlet takes wildcards.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class ValidateSfPolicyNameAttribute : ValidateArgumentsAttribute
+    {
+        /// <summary>For Get- cmdlets that match names with wildcards.</summary>
+        public bool AllowWildcards { get; set; }
+
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            var value = PartitionIdTransformationAttribute.Unwrap(arguments);
+            foreach (var item in value is string[] many ? many : new[] { value?.ToString() })
+            {
+                if (string.IsNullOrEmpty(item)) continue;
+                try
+                {
+                    EntityIds.RequirePolicyName(item, AllowWildcards);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new ValidationMetadataException(ex.Message, ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// A TimeSpan parameter's range (ValidateRange takes no TimeSpan bounds on Windows PowerShell 5.1). The bounds are
     /// written as TimeSpan text: "00:01:00", "7.00:00:00".
     /// </summary>
@@ -85,11 +129,16 @@ namespace SfBackup.PowerShell.Binding
         public TimeSpan Minimum { get; }
         public TimeSpan Maximum { get; }
 
+        /// <summary>Seconds are refused: the cluster keeps whole minutes and would drop them without a word.</summary>
+        public bool WholeMinutes { get; set; }
+
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
             if (!(PartitionIdTransformationAttribute.Unwrap(arguments) is TimeSpan value)) return;
             if (value < Minimum || value > Maximum)
                 throw new ValidationMetadataException($"{value} is outside the range {Minimum} to {Maximum}.");
+            if (WholeMinutes && value.Ticks % TimeSpan.TicksPerMinute != 0)
+                throw new ValidationMetadataException($"{value} is not a whole number of minutes: the cluster keeps whole minutes and would drop the rest.");
         }
     }
 }

@@ -33,6 +33,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName")]
+        [ValidateSfPolicyName]
         [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string BackupPolicyName { get; set; } = "";
 
@@ -51,6 +52,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName")]
+        [ValidateSfPolicyName]
         [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string BackupPolicyName { get; set; } = "";
 
@@ -77,6 +79,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName")]
+        [ValidateSfPolicyName]
         [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string BackupPolicyName { get; set; } = "";
 

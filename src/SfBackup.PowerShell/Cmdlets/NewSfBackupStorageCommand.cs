@@ -74,6 +74,15 @@ namespace SfBackup.PowerShell.Cmdlets
 
         protected override void EndProcessing()
         {
+            try
+            {
+                if (ParameterSetName != FileShare) BackupStorageRules.RequireContainerName(ContainerName);
+                if (ParameterSetName == ManagedIdentity) BackupStorageRules.RequireBlobServiceUri(BlobServiceUri!);
+            }
+            catch (SfBackup.Client.Transport.SfRefusedInputException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, ParameterSetName == ManagedIdentity && ex.ErrorId == "SfInvalidBlobServiceUri" ? (object)BlobServiceUri! : ContainerName));
+            }
             BackupStorage storage;
             switch (ParameterSetName)
             {
@@ -81,12 +90,7 @@ namespace SfBackup.PowerShell.Cmdlets
                     storage = new AzureBlobBackupStorage(ConnectionString!, ContainerName);
                     break;
                 case ManagedIdentity:
-                    if (!BlobServiceUri!.IsAbsoluteUri)
-                    {
-                        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{BlobServiceUri}' is not an absolute address."),
-                            "SfInvalidBlobServiceUri", ErrorCategory.InvalidArgument, BlobServiceUri));
-                    }
-                    storage = new ManagedIdentityAzureBlobBackupStorage(BlobServiceUri, ContainerName, ManagedIdentityType);
+                    storage = new ManagedIdentityAzureBlobBackupStorage(BlobServiceUri!, ContainerName, ManagedIdentityType);
                     break;
                 case FileShare:
                     storage = new FileShareBackupStorage(Path)

@@ -18,6 +18,7 @@ namespace SfBackup.PowerShell.Cmdlets
 
         /// <summary><para type="description">Back up every this long (a frequency-based schedule), e.g. (New-TimeSpan -Hours 4) or '04:00:00'.</para></summary>
         [Parameter(Mandatory = true, ParameterSetName = IntervalSet)]
+        [ValidateTimeSpanRange("00:01:00", "15.00:00:00", WholeMinutes = true)]
         public TimeSpan Interval { get; set; }
 
         /// <summary><para type="description">Back up at these times of day (a time-based schedule), e.g. '09:00','21:30'.</para></summary>
@@ -111,6 +112,7 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary><para type="description">The policy's name.</para></summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ValidateSfPolicyName]
         public string Name { get; set; } = "";
 
         /// <summary><para type="description">Where backups go: a storage from New-SfBackupStorage.</para></summary>
@@ -157,6 +159,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName", "BackupPolicyName")]
+        [ValidateSfPolicyName]
         [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string Name { get; set; } = "";
 
@@ -173,6 +176,8 @@ namespace SfBackup.PowerShell.Cmdlets
         {
             var name = Name;
             var target = $"Backup policy {name}";
+            // A -Storage read from a cluster (secret masked) is refused before the policy is even read.
+            if (!TryBuild(_ => { SfBackup.Client.Operations.SfBackupClient.RequireSendable(Storage, nameof(Storage)); return true; }, Storage, target, out _)) return;
             if (!TryInvoke(name, target, (client, token) => client.GetBackupPolicyAsync(name, token), out var current)) return;
 
             var storage = Storage ?? current.Storage;
@@ -216,6 +221,7 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary><para type="description">Policy names; wildcards allowed. From the pipeline by Name or PolicyName (Get-SfBackupConfiguration output).</para></summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("PolicyName", "BackupPolicyName")]
+        [ValidateSfPolicyName(AllowWildcards = true)]
         [ArgumentCompleter(typeof(PolicyNameCompleter))]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
@@ -257,6 +263,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName", "BackupPolicyName")]
+        [ValidateSfPolicyName]
         [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string Name { get; set; } = "";
 
@@ -280,6 +287,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("PolicyName", "BackupPolicyName")]
+        [ValidateSfPolicyName]
         [ArgumentCompleter(typeof(PolicyNameCompleter))]
         public string Name { get; set; } = "";
 

@@ -115,14 +115,16 @@ namespace SfBackup.PowerShell.Cmdlets
                     Storage = Storage, Latest = Latest, StartDateTimeFilter = start, EndDateTimeFilter = end,
                     BackupEntity = entity?.ToBackupEntity(),
                 };
-                WritePages(Client.GetBackupsFromStorage(query), Storage!, $"Storage {Storage}");
+                if (TryBuild(client => client.GetBackupsFromStorage(query), Storage, $"Storage {Storage}", out var inStorage))
+                    WritePages(inStorage, Storage!, $"Storage {Storage}");
                 return;
             }
 
             var target = RequireEntity();
             if (target == null) return;
             var filter = new BackupListFilter { Latest = Latest, StartDateTimeUtc = start, EndDateTimeUtc = end };
-            WritePages(Client.GetBackups(target, filter), target.Target, target.ToString());
+            if (TryBuild(client => client.GetBackups(target, filter), target.Target, target.ToString(), out var backups))
+                WritePages(backups, target.Target, target.ToString());
         }
     }
 

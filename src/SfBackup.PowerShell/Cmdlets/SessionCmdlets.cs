@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using SfBackup.Client.Session;
@@ -72,6 +73,14 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
+        /// <summary><para type="description">Send -AccessToken or -ClientCertificate to an http:// endpoint anyway. Without it such a connection is refused (SfCredentialOverHttp): over http a token travels in clear text, and a client certificate is never presented.</para></summary>
+        [Parameter]
+        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+        /// <summary><para type="description">Check the gateway now: read its cluster version (GET /$/GetClusterVersion) and fail at once when the endpoint cannot be reached, its TLS certificate is not trusted, or it is not a Service Fabric gateway. Without it Connect-SfCluster sends nothing, and the first command tells.</para></summary>
+        [Parameter]
+        public SwitchParameter Verify { get; set; }
+
         /// <summary><para type="description">Return the connection without making it this runspace's default (for scripts that talk to several clusters through -Session). Such a connection is not closed with the runspace, so it can be passed to others with $using:.</para></summary>
         [Parameter]
         public SwitchParameter NoDefault { get; set; }
@@ -90,6 +99,7 @@ namespace SfBackup.PowerShell.Cmdlets
                 SkipCertificateCheck = SkipCertificateCheck,
                 ServerCertThumbprints = ServerCertThumbprint ?? Array.Empty<string>(),
                 AccessToken = AccessToken,
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             };
 
             SfClusterConnection connection;
@@ -99,11 +109,14 @@ namespace SfBackup.PowerShell.Cmdlets
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "SfInvalidConnection", ErrorCategory.InvalidArgument, Endpoint));
+                ThrowTerminatingError(new ErrorRecord(ex, (ex as Client.Transport.SfRefusedInputException)?.ErrorId ?? "SfInvalidConnection", ErrorCategory.InvalidArgument, Endpoint));
                 return;
             }
 
             if (SkipCertificateCheck) WriteWarning("TLS certificate checks are off for this connection.");
+            if (AllowUnencryptedAuthentication && Endpoint.Any(e => e.IsAbsoluteUri && e.Scheme == Uri.UriSchemeHttp) && (AccessToken != null || ClientCertificate != null))
+                WriteWarning("-AllowUnencryptedAuthentication: the credential goes to an http:// endpoint.");
+            if (Verify && !VerifyGateway(connection)) return;
             if (!NoDefault)
             {
                 var previous = SfModuleState.Exchange(SessionState, connection);
@@ -111,6 +124,32 @@ namespace SfBackup.PowerShell.Cmdlets
             }
             WriteVerbose($"Connection {connection.ConnectionId}: {connection}{(NoDefault ? "" : " (this runspace's default)")}");
             WriteObject(connection);
+        }
+
+        private readonly System.Threading.CancellationTokenSource _stopping = new System.Threading.CancellationTokenSource();
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>-Verify: one read before the connection is handed out; a failure closes it and stops the command.</summary>
+        private bool VerifyGateway(SfClusterConnection connection)
+        {
+            try
+            {
+                var version = new Client.Operations.SfBackupClient(connection).VerifyGatewayAsync(_stopping.Token).GetAwaiter().GetResult();
+                WriteVerbose($"{connection.Endpoints[0]} is a Service Fabric gateway, cluster version {version}.");
+                return true;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                connection.Dispose();
+                throw new PipelineStoppedException();
+            }
+            catch (Client.Transport.SfClientException ex)
+            {
+                connection.Dispose();
+                ThrowTerminatingError(SfErrors.Record(ex, Endpoint, string.Join(", ", Endpoint.Select(e => e.ToString()))));
+                return false;
+            }
         }
     }
 
