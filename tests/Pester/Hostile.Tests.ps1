@@ -59,6 +59,9 @@ BeforeDiscovery {
         "Restore-SfPartition -BackupId $([guid]::NewGuid()) -BackupLocation x -Confirm:`$false"
     )
     foreach ($cmdlet in $partitionCmdlets) { foreach ($value in $partitionInputs) { Add-Case "$cmdlet -PartitionId $value" 'ParameterArgumentTransformationError*' 'partition id' } }
+    foreach ($cmdlet in 'Get-SfBackup', 'Get-SfBackupConfiguration', 'Get-SfBackupHealth') {
+        foreach ($value in $partitionInputs | Where-Object { $_ -notlike "'00000000*" }) { Add-Case "$cmdlet -PartitionId $value" 'ParameterArgumentTransformationError*' 'partition id' }
+    }
 
     # A storage whose secret the cluster masked, wherever a storage travels.
     foreach ($command in @(

@@ -250,6 +250,19 @@ public sealed class HostileWorldTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Item4_a_gateway_whose_handshake_fails_is_passed_over_for_the_next_endpoint()
+    {
+        using var certificate = SelfSigned();
+        await using var untrusted = await ScriptedServer.StartAsync((c, _) => { c.Response.StatusCode = 202; return Task.CompletedTask; }, certificate);
+
+        Run("param($Bad, $Good) Connect-SfCluster -Endpoint $Bad, $Good -RetryCount 0 | Out-Null; Resume-SfPartitionBackup " + Seed,
+            new() { ["Bad"] = untrusted.BaseUri, ["Good"] = _emulator.BaseUri }).ThrowIfErrors();
+
+        Assert.Equal(0, untrusted.RequestCount);
+        Assert.Single(Sent("/$/ResumeBackup"));
+    }
+
+    [Fact]
     public async Task Item4_and_5_https_to_a_plain_http_gateway_says_use_http_and_stops_at_once()
     {
         var https = new UriBuilder(_emulator.BaseUri) { Scheme = "https" }.Uri;

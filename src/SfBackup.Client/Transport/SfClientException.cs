@@ -70,7 +70,8 @@ namespace SfBackup.Client.Transport
         private static string Compose(int status, string? code, string? message, string? operation, string? snippet)
         {
             var head = string.IsNullOrEmpty(code) ? $"HTTP {status}" : $"{code} (HTTP {status})";
-            var text = !string.IsNullOrEmpty(message) ? message
+            // A cluster's message may quote what was sent: it is cut, so an error never repeats a huge name.
+            var text = !string.IsNullOrEmpty(message) ? Input.SfText.Clip(message, 500)
                 : !string.IsNullOrEmpty(snippet) ? "the answer was not a FabricError: " + snippet
                 : "the answer had no body";
             return operation is null ? $"{head}: {text}" : $"{operation} failed with {head}: {text}";

@@ -81,7 +81,8 @@ namespace SfBackup.Client.Transport
                     _endpoints.Preferred = index;
                     return response;
                 }
-                catch (HttpRequestException ex) when (tried < tries && SfSendFailure.NeverLeft(ex))
+                // Refused, or a TLS handshake that failed: either way this endpoint never got the request.
+                catch (HttpRequestException ex) when (tried < tries && (SfSendFailure.NeverLeft(ex) || SfSendFailure.HandshakeFailed(ex)))
                 {
                     var next = (index + 1) % tries;
                     call?.Trace?.Invoke($"{_endpoints[index]} did not take the connection ({SfSendFailure.Innermost(ex).Message}); trying {_endpoints[next]}");
@@ -210,14 +211,8 @@ namespace SfBackup.Client.Transport
         public static (string Message, string? Advice)? Deterministic(HttpRequestException ex, Uri uri, Session.SfTlsObservation tls)
         {
             var authority = uri.GetLeftPart(UriPartial.Authority);
-            Exception? handshake = null;
-            for (Exception? e = ex; e != null; e = e.InnerException)
-            {
-                if (e is System.Security.Authentication.AuthenticationException) handshake = e;
-                if (e is WebException web && (web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure)) handshake = e;
-            }
+            var handshake = Handshake(ex);
             var kind = RequestErrorProperty.Value?.GetValue(ex)?.ToString();
-            if (handshake == null && kind == "SecureConnectionError") handshake = ex;
             if (handshake != null)
             {
                 var rejected = tls.RejectedFor(uri);
@@ -242,6 +237,22 @@ namespace SfBackup.Client.Transport
                     uri.Scheme == Uri.UriSchemeHttp ? "Check the port (a gateway's HTTP port is often 19080), or whether the gateway wants https://." : "Check the port (a gateway's HTTP port is often 19080).");
             }
             return null;
+        }
+
+        /// <summary>True when the TLS handshake failed: the request was never sent.</summary>
+        public static bool HandshakeFailed(HttpRequestException ex) => Handshake(ex) != null;
+
+        /// <summary>The exception that says the TLS handshake failed, or null.</summary>
+        private static Exception? Handshake(HttpRequestException ex)
+        {
+            Exception? handshake = null;
+            for (Exception? e = ex; e != null; e = e.InnerException)
+            {
+                if (e is System.Security.Authentication.AuthenticationException) handshake = e;
+                if (e is WebException web && (web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure)) handshake = e;
+            }
+            if (handshake == null && RequestErrorProperty.Value?.GetValue(ex)?.ToString() == "SecureConnectionError") handshake = ex;
+            return handshake;
         }
 
         private static bool MentionsFrame(Exception ex)
