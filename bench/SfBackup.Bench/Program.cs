@@ -11,7 +11,7 @@ using SfBackup.Emulator;
 var iterations = args.Length > 0 && int.TryParse(args[0], out var n) ? Math.Clamp(n, 100, 100_000) : 10_000;
 var partition = Guid.Parse("1daae3f5-7fd6-42e9-b1ba-8c05f873994d");
 
-await using var app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:JournalSize=1"]);
+await using var app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:JournalSize=1", "--Emulator:PageSize=2"]);
 await app.StartAsync();
 var baseUri = new Uri(app.Urls.Single());
 using var raw = new HttpClient { BaseAddress = baseUri };

@@ -246,6 +246,8 @@ public sealed class BrsApi
     private async Task WriteAsync(HttpContext context, int status, object? answer)
     {
         context.Response.StatusCode = status;
+        // FabricErrorError.ToHttpResponseMessage: a 404 of the service's own says so in a header.
+        if (status == 404) context.Response.Headers["X-ServiceFabric"] = "ResourceNotFound";
         // The cluster's own time, as clusters send it: the emulator's clock, also after POST /$Emulator/Clock moved it.
         context.Response.Headers.Date = _state.Now.ToString("R", CultureInfo.InvariantCulture);
         if (answer is null) return;

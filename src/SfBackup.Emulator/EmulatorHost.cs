@@ -76,6 +76,46 @@ public static class EmulatorHost
             }
             return Results.NoContent();
         });
+        // Faults real clusters have (FIDELITY.md): backups with an LSN of -1, a corrupt chain member, every storage
+        // unreachable, and periodic backups stopped by a runtime upgrade until each policy is updated again.
+        app.MapPost("/$Emulator/Partitions/{id}/LsnMinusOne", async (string id, HttpContext context, EmulatorState state) =>
+        {
+            var (body, refusal) = await ReadControlBody<FaultSwitch>(context);
+            if (refusal is not null) return refusal;
+            if (!Guid.TryParse(id, out var partitionId)) return ControlError(400, "E_INVALIDARG", $"'{FabricErrorException.Clip(id)}' is not a partition id (a GUID).");
+            lock (state.Gate)
+            {
+                if (!state.Partitions.TryGetValue(partitionId, out var partition)) return ControlError(404, "FABRIC_E_PARTITION_NOT_FOUND", $"Partition {partitionId} does not exist.");
+                partition.LsnMinusOne = body?.Enabled ?? true;
+            }
+            return Results.NoContent();
+        });
+        app.MapPost("/$Emulator/Backups/{id}/Corrupt", (string id, EmulatorState state) =>
+        {
+            if (!Guid.TryParse(id, out var backupId)) return ControlError(400, "E_INVALIDARG", $"'{FabricErrorException.Clip(id)}' is not a backup id (a GUID).");
+            lock (state.Gate)
+            {
+                if (!state.BackupsInStorages().Any(b => b.BackupId == backupId)) return ControlError(404, "E_NOT_FOUND", $"No backup {backupId}.");
+                state.CorruptBackups.Add(backupId);
+            }
+            return Results.NoContent();
+        });
+        app.MapPost("/$Emulator/Storage", async (HttpContext context, EmulatorState state) =>
+        {
+            var (body, refusal) = await ReadControlBody<StorageSwitch>(context);
+            if (refusal is not null) return refusal;
+            lock (state.Gate) state.StoragesUnreachable = body?.Unreachable ?? true;
+            return Results.NoContent();
+        });
+        app.MapPost("/$Emulator/Upgrade", (EmulatorState state) =>
+        {
+            lock (state.Gate)
+            {
+                state.Settle();
+                foreach (var policy in state.Policies.Values) policy.StoppedByUpgrade = true;
+            }
+            return Results.NoContent();
+        });
         // The injected faults, read and replaced while the emulator runs (see EmulatorFaults for the fields).
         app.MapGet("/$Emulator/Faults", (FaultInjector faults, EmulatorOptions current) => Results.Json(Shown(faults.Settings, current)));
         app.MapPost("/$Emulator/Faults", async (HttpContext context, FaultInjector faults, EmulatorOptions current) =>
@@ -130,3 +170,9 @@ public sealed record ClockChange(double AdvanceSeconds);
 
 /// <summary>The body of POST /$Emulator/Partitions/{id}/FailBackups.</summary>
 public sealed record FailBackups(bool Fail);
+
+/// <summary>The body of POST /$Emulator/Partitions/{id}/LsnMinusOne.</summary>
+public sealed record FaultSwitch(bool Enabled);
+
+/// <summary>The body of POST /$Emulator/Storage.</summary>
+public sealed record StorageSwitch(bool Unreachable);

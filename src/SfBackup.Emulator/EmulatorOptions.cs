@@ -19,8 +19,11 @@ public sealed class EmulatorOptions
     /// <summary>A JSON topology file; empty means the default demo topology.</summary>
     public string? TopologyFile { get; set; }
 
-    /// <summary>Items per page when a paged call gives no MaxResults: small, so clients page for real.</summary>
-    public int PageSize { get; set; } = 2;
+    /// <summary>
+    /// Items per page when a paged call gives no MaxResults. 0 (the default) is the real service's rule: the whole
+    /// list, no continuation token. The tests set 2, so that every client pages for real.
+    /// </summary>
+    public int PageSize { get; set; }
 
     /// <summary>How long a restore stays Accepted, then how long it runs.</summary>
     public double RestoreSeconds { get; set; } = 2;

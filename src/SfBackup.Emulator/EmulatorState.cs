@@ -46,6 +46,9 @@ public sealed class PartitionEntity : BackupScope
     /// <summary>Its backups end in Failure (POST /$Emulator/Partitions/{id}/FailBackups), for health and alerting tests.</summary>
     public bool FailsBackups { get; set; }
 
+    /// <summary>Its backups record an LSN of -1 (POST /$Emulator/Partitions/{id}/LsnMinusOne), and cannot be restored.</summary>
+    public bool LsnMinusOne { get; set; }
+
     /// <summary>Health reports on the partition, by source and property (Report Partition Health).</summary>
     public Dictionary<(string Source, string Property), HealthReport> Health { get; } = [];
 
@@ -73,6 +76,12 @@ public sealed class PolicyEntity
 {
     public required string Name { get; init; }
     public required System.Text.Json.Nodes.JsonObject Description { get; set; }
+
+    /// <summary>
+    /// Since POST /$Emulator/Upgrade: its periodic backups have stopped, as they do after some runtime upgrades, until
+    /// the policy is updated again (with the same values or others).
+    /// </summary>
+    public bool StoppedByUpgrade { get; set; }
 
     public System.Text.Json.Nodes.JsonObject Storage => (System.Text.Json.Nodes.JsonObject)Description["Storage"]!;
     public string StorageKind => Storage["StorageKind"]!.GetValue<string>();
@@ -117,6 +126,11 @@ public sealed class RestoreRun : TimedRun
 {
     public required BackupRecord Source { get; init; }
     protected override string InProgress => "RestoreInProgress";
+
+    /// <summary>Why it ends in Failure (a corrupt chain member, an LSN of -1, an unreachable storage); null: it succeeds.</summary>
+    public string? FailureMessage { get; init; }
+
+    public override string State(DateTimeOffset now) => base.State(now) is "Success" && FailureMessage is not null ? "Failure" : base.State(now);
 }
 
 /// <summary>
@@ -164,6 +178,7 @@ public sealed class BackupRun : TimedRun
 public sealed class RestoreRecord
 {
     public required string State { get; init; }
+    public string? FailureMessage { get; init; }
     public DateTimeOffset? TimeStampUtc { get; init; }
     public long DataLossNumber { get; init; }
     public long ConfigurationNumber { get; init; }
@@ -202,6 +217,8 @@ public sealed class EmulatorState
             Services.Clear();
             Partitions.Clear();
             Policies.Clear();
+            CorruptBackups.Clear();
+            StoragesUnreachable = false;
             foreach (var p in topology.Policies)
                 Policies[p.Name] = new PolicyEntity { Name = p.Name, Description = p.ToDescription() };
 
@@ -299,7 +316,7 @@ public sealed class EmulatorState
             BackupId = backupId, ChainId = full ? backupId : last!.ChainId, Owner = partition.Owner,
             BackupType = full ? "Full" : "Incremental", CreationTimeUtc = at, Location = location,
             StorageKey = storageKey, DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592,
-            Lsn = (last?.Lsn ?? 0) + 250,
+            Lsn = partition.LsnMinusOne ? -1 : Math.Max(0, last?.Lsn ?? 0) + 250,
         });
     }
 
@@ -316,6 +333,62 @@ public sealed class EmulatorState
     /// Every backup this emulator can read in a storage: its own, and with --Emulator:StorageDirectory those other
     /// emulators wrote there (its own copy wins when both have one).
     /// </summary>
+    /// <summary>
+    /// Basic retention, as RetentionManager.DeleteFilesForPartition applies it, on the emulator's clock (the real
+    /// service runs it on a timer): nothing when the partition has no more backups than MinimumNumberOfBackups;
+    /// otherwise, of the backups older than RetentionDuration, newest first, everything up to and including the first
+    /// Full one is kept (so the oldest backup still inside the duration has its chain), and the older ones are deleted
+    /// while more than MinimumNumberOfBackups remain.
+    /// </summary>
+    private void ApplyRetention(PartitionEntity partition, DateTimeOffset now)
+    {
+        if (partition.Backups.Count == 0) return;
+        var policy = partition.EffectivePolicy is { } name ? Policies.GetValueOrDefault(name) : null;
+        if (policy?.Description["RetentionPolicy"] is not System.Text.Json.Nodes.JsonObject retention) return;
+        TimeSpan keep;
+        try
+        {
+            keep = System.Xml.XmlConvert.ToTimeSpan(retention["RetentionDuration"]?.GetValue<string>() ?? "");
+        }
+        catch (FormatException)
+        {
+            return;
+        }
+        var minimum = retention["MinimumNumberOfBackups"] is System.Text.Json.Nodes.JsonValue m && m.TryGetValue<int>(out var n) ? n : 0;
+        var count = partition.Backups.Count;
+        if (count <= minimum) return;
+        var fullFound = false;
+        foreach (var backup in partition.Backups.Where(b => b.CreationTimeUtc < now - keep).OrderByDescending(b => b.CreationTimeUtc).ToList())
+        {
+            if (!fullFound)
+            {
+                fullFound = backup.BackupType == "Full";
+                continue;
+            }
+            if (count <= minimum) break;
+            partition.Backups.Remove(backup);
+            Storage?.Delete(backup);
+            count--;
+        }
+    }
+
+    /// <summary>Backups whose file is unreadable (POST /$Emulator/Backups/{id}/Corrupt): a restore through them fails.</summary>
+    public HashSet<Guid> CorruptBackups { get; } = [];
+
+    /// <summary>Every storage refuses the cluster (POST /$Emulator/Storage with {"Unreachable":true}).</summary>
+    public bool StoragesUnreachable { get; set; }
+
+    public bool StorageUnreachable(string storageKey) => StoragesUnreachable;
+
+    /// <summary>Why a restore from <paramref name="record"/> will fail, or null: a corrupt member of its chain up to it, or an LSN of -1.</summary>
+    public string? RestoreFailure(BackupRecord record)
+    {
+        if (record.Lsn == -1) return "The backup records an LSN of -1: it holds no restorable state.";
+        var chain = BackupsInStorages().Where(b => b.ChainId == record.ChainId && b.CreationTimeUtc <= record.CreationTimeUtc);
+        var corrupt = chain.FirstOrDefault(b => CorruptBackups.Contains(b.BackupId));
+        return corrupt is null ? null : $"Backup {corrupt.BackupId} of the chain could not be read: the file is corrupt.";
+    }
+
     public IEnumerable<BackupRecord> BackupsInStorages()
     {
         var own = Partitions.Values.SelectMany(p => p.Backups).ToList();
@@ -349,7 +422,13 @@ public sealed class EmulatorState
         partition.ScheduledUpTo = now;
         if (partition.EffectivelySuspended) return;
         var storageKey = StorageKeyOf(policy.Storage);
-        var masked = BackupHandlers.HasMaskedSecret(policy.Storage);
+        if (policy.StoppedByUpgrade)
+        {
+            // The documented runtime defect: nothing is scheduled, nothing fails, until the policy is updated.
+            partition.ScheduledUpTo = now;
+            return;
+        }
+        var masked = BackupHandlers.HasMaskedSecret(policy.Storage) || StorageUnreachable(StorageKeyOf(policy.Storage));
         foreach (var at in BackupScheduleTimes.Between(policy.Description["Schedule"] as System.Text.Json.Nodes.JsonObject, start, from, now, MaxScheduledPerSettle))
         {
             if (!partition.FailsBackups && !masked)
@@ -362,7 +441,7 @@ public sealed class EmulatorState
             {
                 BackupId = Guid.NewGuid(), StartedAt = at, AcceptedUntil = at, DoneAt = at, TimeoutAt = at + TimeSpan.FromMinutes(10),
                 StorageKind = policy.StorageKind, StorageKey = storageKey, Location = LocationOf(partition, at), Fails = true,
-                FailureMessage = masked ? BackupHandlers.MaskedSecretFailure : null,
+                FailureMessage = masked ? (StoragesUnreachable ? BackupHandlers.UnreachableFailure : BackupHandlers.MaskedSecretFailure) : null,
             };
             partition.CurrentBackupRecorded = true;
         }
@@ -380,12 +459,13 @@ public sealed class EmulatorState
                 if (run.State(now) == "Success") Record(partition, run.BackupId, run.EndsAt, run.StorageKey, run.Location);
             }
             if (_options.PeriodicBackups) SettleSchedule(partition, now);
+            ApplyRetention(partition, now);
 
             if (partition.CurrentRestore is { } restore && !restore.IsRunning(now))
             {
                 partition.LastRestore = new RestoreRecord
                 {
-                    State = restore.State(now), TimeStampUtc = restore.EndsAt,
+                    State = restore.State(now), TimeStampUtc = restore.EndsAt, FailureMessage = restore.FailureMessage,
                     DataLossNumber = restore.Source.DataLossNumber, ConfigurationNumber = restore.Source.ConfigurationNumber, Lsn = restore.Source.Lsn,
                 };
                 partition.CurrentRestore = null;

@@ -9,7 +9,7 @@ public sealed class FabricErrorException(int status, string code, string message
     public static FabricErrorException InvalidArgument(string message) => new(400, "E_INVALIDARG", message);
     public static FabricErrorException PartitionNotFound(Guid id) => new(404, "FABRIC_E_PARTITION_NOT_FOUND", $"Partition {id} does not exist.");
     public static FabricErrorException ServiceNotFound(string name) => new(404, "FABRIC_E_SERVICE_DOES_NOT_EXIST", $"Service {Clip(name)} does not exist.");
-    public static FabricErrorException PolicyNotFound(string name) => new(404, "FABRIC_E_BACKUP_POLICY_NOT_EXISTING", $"Backup policy {Clip(name)} does not exist.");
+    public static FabricErrorException PolicyNotFound(string name) => new(404, "FABRIC_E_BACKUP_POLICY_DOES_NOT_EXIST", $"Backup policy {Clip(name)} does not exist.");
 
     /// <summary>A name as messages repeat it: cut at 100 characters.</summary>
     public static string Clip(string text) => SfBackup.Client.Input.SfText.Clip(text);

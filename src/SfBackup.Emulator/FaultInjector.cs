@@ -6,7 +6,8 @@ namespace SfBackup.Emulator;
 /// </summary>
 public sealed class FaultInjector
 {
-    private static readonly (int Status, string Code)[] TransientAnswers =
+    /// <summary>The transient answers a cluster gives, with the statuses FabricError.ErrorCodeToHttpStatusCode gives their codes.</summary>
+    public static readonly (int Status, string Code)[] TransientAnswers =
     [
         (503, "FABRIC_E_NOT_READY"), (503, "FABRIC_E_RECONFIGURATION_PENDING"), (503, "FABRIC_E_NO_WRITE_QUORUM"), (504, "FABRIC_E_TIMEOUT"),
     ];

@@ -26,6 +26,19 @@ public sealed class SharedBackupStorage
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>Removes a backup's file (retention): gone for every cluster that shares the folder.</summary>
+    public void Delete(BackupRecord record)
+    {
+        try
+        {
+            File.Delete(Path.Combine(_folder, record.BackupId.ToString("D") + ".json"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // as the real service: a backup that cannot be deleted now is left for the next round
+        }
+    }
+
     public IEnumerable<BackupRecord> ReadAll()
     {
         foreach (var path in Directory.EnumerateFiles(_folder, "*.json"))

@@ -347,7 +347,8 @@ namespace SfBackup.PowerShell
             var fabric = ex as SfFabricException;
             switch (fabric?.ErrorCode)
             {
-                case "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTING": return "A policy of this name exists: change it with Set-SfBackupPolicy, or pick another name.";
+                case "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTING":
+                case "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTS": return "A policy of this name exists: change it with Set-SfBackupPolicy, or pick another name.";
                 case "FABRIC_E_BACKUP_IN_PROGRESS":
                 case "FABRIC_E_RESTORE_IN_PROGRESS": return "Wait for the run in progress to end (its progress cmdlet shows it), then try again.";
                 case "FABRIC_E_TIMEOUT": return "The cluster did not finish within its server timeout: raise -TimeoutSec on Connect-SfCluster.";

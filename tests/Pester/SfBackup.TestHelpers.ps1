@@ -17,7 +17,8 @@ function Start-SfTestEmulator {
 
     $log = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-emulator-{0}.log' -f [guid]::NewGuid())
     $dotnet = (Get-Command dotnet -ErrorAction Stop).Source
-    $arguments = @("`"$env:SFBACKUP_EMULATOR`"", '--urls', 'http://127.0.0.1:0') + $Settings
+    # Two items a page unless a setting says otherwise (the real service pages only when asked): clients page for real.
+    $arguments = @("`"$env:SFBACKUP_EMULATOR`"", '--urls', 'http://127.0.0.1:0', '--Emulator:PageSize=2') + $Settings
     $process = Start-Process -FilePath $dotnet -ArgumentList $arguments -RedirectStandardOutput $log -PassThru -NoNewWindow
     $deadline = (Get-Date).AddSeconds(30)
     while ((Get-Date) -lt $deadline) {

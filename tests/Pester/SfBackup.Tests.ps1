@@ -246,7 +246,7 @@ Describe 'Policies' {
         Get-SfBackupPolicy -Name 'Nothing*' -ErrorVariable errs | Should -BeNullOrEmpty
         $errs.Count | Should -Be 0
         Get-SfBackupPolicy -Name 'Missing' -ErrorAction SilentlyContinue -ErrorVariable errs
-        $errs[0].FullyQualifiedErrorId | Should -Be 'FABRIC_E_BACKUP_POLICY_NOT_EXISTING,SfBackup.PowerShell.Cmdlets.GetSfBackupPolicyCommand'
+        $errs[0].FullyQualifiedErrorId | Should -Be 'FABRIC_E_BACKUP_POLICY_DOES_NOT_EXIST,SfBackup.PowerShell.Cmdlets.GetSfBackupPolicyCommand'
     }
 
     It 'supports -First across pages' {
@@ -348,7 +348,8 @@ Describe 'Discovery and whole-pipeline scenarios' {
     It 'Start-SfPartitionBackup -Wait outputs the finished backup and Restore-SfPartition -Wait the finished restore' {
         $done = Start-SfPartitionBackup -PartitionId $script:StockPartitions[2] -Storage (New-SfBackupStorage -Path '\\nas\b') -Wait
         $done.BackupState | Should -Be 'Success'
-        $restored = Get-SfBackup -PartitionId $script:StockPartitions[2] -Latest | Restore-SfPartition -Confirm:$false -Wait
+        # The partition has no policy: the restore names the storage the backup went to (FIDELITY.md F43).
+        $restored = Get-SfBackup -PartitionId $script:StockPartitions[2] -Latest | Restore-SfPartition -Storage (New-SfBackupStorage -Path '\\nas\b') -Confirm:$false -Wait
         $restored.RestoreState | Should -Be 'Success'
         $restored.RestoredLsn | Should -Be $done.LsnOfLastBackupRecord
     }

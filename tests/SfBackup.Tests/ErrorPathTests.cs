@@ -57,8 +57,8 @@ public sealed class ErrorPathTests : IClassFixture<EmulatorFixture>
         Fails(c => c.ResumeServiceBackupAsync("fabric:/CalcApp/Nope", Ct), 404, "FABRIC_E_SERVICE_DOES_NOT_EXIST", SfErrorKind.NotFound);
 
     [Fact]
-    public Task Unknown_policy_is_404_policy_not_existing() =>
-        Fails(c => c.EnablePartitionBackupAsync(Partition, "NoSuchPolicy", Ct), 404, "FABRIC_E_BACKUP_POLICY_NOT_EXISTING", SfErrorKind.NotFound);
+    public Task Unknown_policy_is_404_policy_does_not_exist() =>
+        Fails(c => c.EnablePartitionBackupAsync(Partition, "NoSuchPolicy", Ct), 404, "FABRIC_E_BACKUP_POLICY_DOES_NOT_EXIST", SfErrorKind.NotFound);
 
     [Fact]
     public Task Resume_when_backup_was_never_enabled_is_404_not_enabled() =>
@@ -69,18 +69,21 @@ public sealed class ErrorPathTests : IClassFixture<EmulatorFixture>
         Fails(c => c.ResumeServiceBackupAsync("Inventory/Stock", Ct), 404, "FABRIC_E_BACKUP_NOT_ENABLED", SfErrorKind.NotFound);
 
     [Fact]
-    public async Task Resume_when_not_suspended_is_400_invalid_argument()
+    public async Task Resume_when_not_suspended_is_accepted_as_the_real_service_does()
     {
+        // ResumeBackupOperation: removing a suspension that is not there is no error (the operation is idempotent).
         await _emulator.Client().ResumePartitionBackupAsync(Partition, Ct);
-        await Fails(c => c.ResumePartitionBackupAsync(Partition, Ct), 400, "E_INVALIDARG", SfErrorKind.InvalidArgument);
+        var again = await _emulator.Client().ResumePartitionBackupAsync(Partition, Ct);
+        Assert.Equal(202, again.StatusCode);
     }
 
     [Fact]
-    public async Task Resume_of_a_partition_suspended_by_its_service_says_where_to_resume()
+    public async Task Resume_of_a_partition_suspended_by_its_service_is_accepted_and_the_partition_stays_suspended()
     {
         var second = _emulator.State.Services["CalcApp~CalcService"].Partitions[1].Id;
-        var ex = await Fails(c => c.ResumePartitionBackupAsync(second, Ct), 400, "E_INVALIDARG", SfErrorKind.InvalidArgument);
-        Assert.Contains("its service", ex.FabricMessage);
+        var response = await _emulator.Client().ResumePartitionBackupAsync(second, Ct);
+        Assert.Equal(202, response.StatusCode);
+        Assert.True(_emulator.State.Partitions[second].EffectivelySuspended);
     }
 
     [Fact]

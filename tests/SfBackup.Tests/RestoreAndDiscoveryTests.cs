@@ -127,20 +127,32 @@ public sealed class RestoreAndDiscoveryTests : IClassFixture<EmulatorFixture>
         var ex = await Assert.ThrowsAsync<SfFabricException>(() => client.RestorePartitionAsync(Partition,
             new RestorePartitionDescription { BackupId = backup.BackupId, BackupLocation = backup.BackupLocation! }, null, Ct));
 
-        Assert.Equal("FABRIC_E_FAULT_ANALYSIS_SERVICE_NOT_EXISTING", ex.ErrorCode);
+        Assert.Equal("FABRIC_E_FAULT_ANALYSIS_SERVICE_NOT_ENABLED", ex.ErrorCode);
     }
 
     [Theory]
     [InlineData("{}")]
     [InlineData("""{"BackupId":"not-a-guid","BackupLocation":"x"}""")]
     [InlineData("""{"BackupId":"1daae3f5-7fd6-42e9-b1ba-8c05f873c34f"}""")]
-    [InlineData("""{"BackupId":"00000000-0000-4000-8000-000000000000","BackupLocation":"x"}""")]
-    public async Task A_restore_without_a_real_backup_is_400(string body)
+    public async Task A_restore_without_a_backup_id_and_location_is_400(string body)
     {
         using var raw = _emulator.Raw();
         using var answer = await raw.PostAsync($"/Partitions/{PartitionId}/$/Restore?api-version=6.4", new StringContent(body), Ct);
 
         Assert.Equal(400, (int)answer.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_restore_from_a_location_with_no_backup_is_the_real_services_500()
+    {
+        // RestorePartitionRequestOperation reads the recovery point at BackupLocation; nothing there is an IOException,
+        // which BaseController answers as E_UNEXPECTED (HTTP 500).
+        using var raw = _emulator.Raw();
+        using var answer = await raw.PostAsync($"/Partitions/{PartitionId}/$/Restore?api-version=6.4",
+            new StringContent("""{"BackupId":"00000000-0000-4000-8000-000000000000","BackupLocation":"x"}"""), Ct);
+
+        Assert.Equal(500, (int)answer.StatusCode);
+        Assert.Contains("E_UNEXPECTED", await answer.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]

@@ -141,7 +141,9 @@ namespace SfBackup.Client.Transport
             {
                 case "FABRIC_E_BACKUP_IN_PROGRESS":
                 case "FABRIC_E_RESTORE_IN_PROGRESS":
+                // The REST specification's spelling, and the one clusters send (the runtime's native name).
                 case "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTING":
+                case "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTS":
                     return SfErrorKind.Busy;
                 case "FABRIC_E_TIMEOUT":
                 case "FABRIC_E_OPERATION_NOT_COMPLETE":

@@ -142,34 +142,93 @@ public sealed partial class BackupHandlers(EmulatorState state, EmulatorOptions 
 
     // ---- paging ----
 
-    /// <summary>
-    /// One page of a list: MaxResults (or the emulator's small default page size) items from the offset the
-    /// continuation token names. Tokens hold ':', '/' and '#', so a client that does not URL-encode them loses the
-    /// part after '#' and is refused.
-    /// </summary>
-    private JsonObject Page(IReadOnlyList<JsonNode> items, BrsCall call, string listName)
+    /// <summary>One page of a list whose items carry their own key (a name or an id), see <see cref="Page(IReadOnlyList{ValueTuple{string, JsonNode}}, BrsCall, bool)"/>.</summary>
+    private JsonObject Page(IReadOnlyList<JsonNode> items, BrsCall call, string listName) =>
+        Page(items.Select(i => (KeyOf(i, listName), i)).ToList(), call, backupKeys: false);
+
+    /// <summary>A list item's paging key: its name, or its partition id, as the real queries page by.</summary>
+    private static string KeyOf(JsonNode item, string listName) => listName switch
     {
-        var size = options.PageSize;
+        "Partitions" => item["PartitionInformation"]?["Id"]?.ToString() ?? "",
+        "Applications" or "Services" or "BackupPolicies" => item["Name"]?.ToString() ?? "",
+        _ => (item["PartitionId"] ?? item["ServiceName"] ?? item["ApplicationName"])?.ToString() ?? "",
+    };
+
+    /// <summary>
+    /// One page of a list, as the Backup Restore Service pages (GetRestorePointsOperation): without MaxResults (or
+    /// with 0) the whole list and no continuation token; with MaxResults, that many items in key order after the
+    /// token, and the last item's key as the next token. A backup's key is the real service's: the storage id, then
+    /// the backup's path in the storage with '+' for the separator (FileShareRecoveryPointManager), such as
+    /// "6f6b...+CalcApp+CalcService+1daae3f5-...+2026-12-04 10.00.00.bkmetadata". A client that does not escape it
+    /// sends '+' and ' ', which a query decodes to spaces: both are read alike. --Emulator:PageSize forces a page
+    /// size when none is asked for (the tests use it so that every client pages for real).
+    /// </summary>
+    private JsonObject Page(IReadOnlyList<(string Key, JsonNode Item)> items, BrsCall call, bool backupKeys)
+    {
+        int? size = options.PageSize > 0 ? options.PageSize : null;
         if (call.Query.TryGetValue("MaxResults", out var max) && !string.IsNullOrEmpty(max))
         {
             if (!long.TryParse(max.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var asked))
-                throw FabricErrorException.InvalidArgument($"MaxResults '{max}' must be a whole number.");
+                throw FabricErrorException.InvalidArgument($"MaxResults '{Clip(max.ToString())}' must be a whole number.");
             if (asked > 0) size = (int)Math.Min(asked, int.MaxValue);
         }
 
-        var offset = 0;
+        IEnumerable<(string Key, JsonNode Item)> rest = items;
+        string? after = null;
         if (call.Query.TryGetValue("ContinuationToken", out var token) && !string.IsNullOrEmpty(token))
         {
-            var text = token.ToString();
-            var colon = text.IndexOf(':');
-            if (colon < 1 || !int.TryParse(text[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out offset) || text != Token(offset, listName))
-                throw FabricErrorException.InvalidArgument($"ContinuationToken '{text}' is not one this cluster gave out.");
+            after = Normal(token.ToString());
+            if (backupKeys && !IsBackupToken(after))
+                throw FabricErrorException.InvalidArgument($"Invalid ContinuationToken is given. token: {Clip(token.ToString())}");
         }
+        if (size is null && after is null)
+            return new JsonObject { ["ContinuationToken"] = "", ["Items"] = new JsonArray(items.Select(i => i.Item.DeepClone()).ToArray()) };
 
-        var page = new JsonArray(items.Skip(offset).Take(size).Select(i => i.DeepClone()).ToArray());
-        var next = offset + size < items.Count ? Token(offset + size, listName) : "";
-        return new JsonObject { ["ContinuationToken"] = next, ["Items"] = page };
+        List<(string Key, JsonNode Item)> left;
+        if (backupKeys)
+        {
+            // Ordered only when paged, as the real service orders only when MaxResults is given; a token is a position
+            // in that order, whether or not the backup it names still exists.
+            var ordered = items.OrderBy(i => Normal(i.Key), StringComparer.Ordinal);
+            left = (after is null ? ordered : ordered.Where(i => string.CompareOrdinal(Normal(i.Key), after) > 0)).ToList();
+        }
+        else
+        {
+            // Other lists keep their order, and a token names the last item of the page before.
+            var at = after is null ? -1 : items.ToList().FindIndex(i => Normal(i.Key) == after);
+            if (after is not null && at < 0)
+                throw FabricErrorException.InvalidArgument($"ContinuationToken '{Clip(token.ToString())}' is not one this cluster gave out.");
+            left = items.Skip(at + 1).ToList();
+        }
+        var page = size is { } n ? left.Take(n).ToList() : left;
+        var next = page.Count < left.Count ? page[^1].Key : "";
+        return new JsonObject { ["ContinuationToken"] = next, ["Items"] = new JsonArray(page.Select(i => i.Item.DeepClone()).ToArray()) };
     }
 
-    private static string Token(int offset, string listName) => $"{offset}:{listName}/page#{(offset * 31 + listName.Length) % 97}";
+    /// <summary>'+' and ' ' are one character to a token: a client that does not escape '+' has it decoded to a space.</summary>
+    private static string Normal(string token) => token.Replace(' ', '+');
+
+    /// <summary>storage id + application + service + partition id + file name: five parts at least, the first a GUID.</summary>
+    private static bool IsBackupToken(string normalized)
+    {
+        var parts = normalized.Split('+');
+        return parts.Length >= 5 && Guid.TryParse(parts[0], out _);
+    }
+
+    /// <summary>A backup's paging key, the real service's form (see <see cref="Page(IReadOnlyList{ValueTuple{string, JsonNode}}, BrsCall, bool)"/>).</summary>
+    internal static string BackupKeyOf(BackupRecord r)
+    {
+        var application = r.Owner.ApplicationName.StartsWith("fabric:/", StringComparison.Ordinal) ? r.Owner.ApplicationName["fabric:/".Length..] : r.Owner.ApplicationName;
+        var service = r.Owner.ServiceName[(r.Owner.ServiceName.LastIndexOf('/') + 1)..];
+        return $"{StorageIdOf(r.StorageKey)}+{application.Replace('/', '+')}+{service}+{r.Owner.PartitionId}+{r.CreationTimeUtc.UtcDateTime.ToString("yyyy-MM-dd HH.mm.ss", CultureInfo.InvariantCulture)}.bkmetadata";
+    }
+
+    /// <summary>A storage's id, stable for one storage description (the real service gives each stored storage a GUID).</summary>
+    internal static Guid StorageIdOf(string storageKey) =>
+        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(storageKey)));
+
+    private JsonObject BackupPage(IEnumerable<BackupRecord> records, BrsCall call) =>
+        Page(records.Select(r => (BackupKeyOf(r), (JsonNode)BackupInfoOf(r, call.Wants62Shapes))).ToList(), call, backupKeys: true);
+
+    private static string Clip(string text) => FabricErrorException.Clip(text);
 }

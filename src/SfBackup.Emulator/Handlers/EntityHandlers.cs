@@ -43,42 +43,50 @@ public sealed partial class BackupHandlers
         }
     }
 
+    /// <summary>
+    /// As SuspendBackupOperation: 404 FABRIC_E_BACKUP_NOT_ENABLED only when no level of the entity's application has
+    /// backup enabled; otherwise the suspension is recorded (again, if it already was: the store's AddOrUpdate) and 202.
+    /// </summary>
     public object? Suspend(BrsCall call)
     {
         lock (state.Gate)
         {
             var scope = Scope(call.Collection, call.EntityKey);
-            if (EffectivePolicy(scope) is null) throw FabricErrorException.NotEnabled(Describe(scope));
-            if (scope.Suspended) throw FabricErrorException.InvalidArgument($"Backup of {Describe(scope)} is already suspended.");
+            RequireEnabledInApplication(scope);
             scope.Suspended = true;
             return null;
         }
     }
 
+    /// <summary>
+    /// As ResumeBackupOperation: the suspension recorded at this very level is removed, and one that is not there is no
+    /// error (the operation is idempotent). A suspension set at the service or application stays: the answer is 202 all
+    /// the same, and the partition is still suspended (a real cluster's trap, kept on purpose).
+    /// </summary>
     public object? Resume(BrsCall call)
     {
         lock (state.Gate)
         {
             var scope = Scope(call.Collection, call.EntityKey);
-            var enabled = EffectivePolicy(scope) is not null || PartitionsUnder(scope).Any(p => p.PolicyName is not null);
-            if (!enabled) throw FabricErrorException.NotEnabled(Describe(scope));
-            if (!scope.Suspended)
-            {
-                // Choice: no documented code exists for "not suspended"; the runtime's argument check answers E_INVALIDARG.
-                var from = scope switch
-                {
-                    PartitionEntity p when p.Service.Suspended => "its service",
-                    PartitionEntity p when p.Service.Application.Suspended => "its application",
-                    ServiceEntity s when s.Application.Suspended => "its application",
-                    _ => null,
-                };
-                throw FabricErrorException.InvalidArgument(from is null
-                    ? $"Backup of {Describe(scope)} is not suspended."
-                    : $"Backup of {Describe(scope)} is suspended by {from}; resume it there.");
-            }
+            RequireEnabledInApplication(scope);
             scope.Suspended = false;
             return null;
         }
+    }
+
+    /// <summary>GetAllProtectionForApplicationAndItsServiceAndPartition: any backup mapping in the entity's application.</summary>
+    private static void RequireEnabledInApplication(BackupScope scope)
+    {
+        var application = scope switch
+        {
+            ApplicationEntity a => a,
+            ServiceEntity s => s.Application,
+            PartitionEntity p => p.Service.Application,
+            _ => null,
+        };
+        var enabled = application is not null && (application.PolicyName is not null
+            || application.Services.Any(s => s.PolicyName is not null || s.Partitions.Any(p => p.PolicyName is not null)));
+        if (!enabled) throw FabricErrorException.NotEnabled(Describe(scope));
     }
 
     /// <summary>A partition answers one object; an application or service a page of itself and what under it has its own settings.</summary>
@@ -140,7 +148,7 @@ public sealed partial class BackupHandlers
         {
             var scope = Scope(call.Collection, call.EntityKey);
             var records = Filter(PartitionsUnder(scope).SelectMany(p => p.Backups), latest, start, end);
-            return Page(records.Select(r => BackupInfoOf(r, call.Wants62Shapes)).ToList(), call, "Backups");
+            return BackupPage(records, call);
         }
     }
 

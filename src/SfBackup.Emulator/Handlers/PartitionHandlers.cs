@@ -36,8 +36,8 @@ public sealed partial class BackupHandlers
                 StorageKey = EmulatorState.StorageKeyOf(storage),
                 Location = EmulatorState.LocationOf(partition, now),
                 // A cluster takes "****" as the secret, accepts the backup, and fails it when the storage refuses.
-                Fails = partition.FailsBackups || HasMaskedSecret(storage),
-                FailureMessage = HasMaskedSecret(storage) ? MaskedSecretFailure : null,
+                Fails = partition.FailsBackups || HasMaskedSecret(storage) || state.StoragesUnreachable,
+                FailureMessage = state.StoragesUnreachable ? UnreachableFailure : HasMaskedSecret(storage) ? MaskedSecretFailure : null,
             };
             partition.CurrentBackupRecorded = false;
             return null;
@@ -93,23 +93,30 @@ public sealed partial class BackupHandlers
         {
             var partition = StatefulPartition(call.EntityKey);
             if (!options.FaultAnalysisService)
-                throw new FabricErrorException(404, "FABRIC_E_FAULT_ANALYSIS_SERVICE_NOT_EXISTING", "Restore needs the Fault Analysis Service, which this cluster does not run.");
+                throw new FabricErrorException(404, "FABRIC_E_FAULT_ANALYSIS_SERVICE_NOT_ENABLED", "Restore needs the Fault Analysis Service, which this cluster does not run.");
+            // RestorePartitionRequestOperation: the storage given, else the storage of the policy that applies (none: 404).
+            string storageKey;
+            if (storage is null)
+            {
+                var policyName = partition.EffectivePolicy ?? throw FabricErrorException.NotEnabled($"partition {partition.Id}");
+                storageKey = EmulatorState.StorageKeyOf(PolicyNamed(policyName).Storage);
+            }
+            else storageKey = EmulatorState.StorageKeyOf(storage);
+            if (state.StorageUnreachable(storageKey)) throw StorageUnreachable();
+
+            // The backup is read from that storage at BackupLocation: nothing there is the recovery point manager's IOException.
             var known = state.BackupsInStorages().ToList();
-            var record = known.FirstOrDefault(b => b.BackupId == backupId)
-                ?? throw FabricErrorException.InvalidArgument($"No backup {backupId} was found.");
+            var record = known.FirstOrDefault(b => b.StorageKey == storageKey && string.Equals(b.Location, location, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FabricErrorException(500, "E_UNEXPECTED", $"Unable to get recovery point details: no backup at '{Clip(location)}' in this storage.");
+            if (record.BackupId != backupId)
+                throw new FabricErrorException(400, "FABRIC_E_RESTORE_SOURCE_TARGET_PARTITION_MISMATCH", $"The backup at '{Clip(location)}' is not backup {backupId}.");
             var target = partition.Owner;
             if (!record.Owner.SameKeyRange(target))
                 throw new FabricErrorException(400, "FABRIC_E_RESTORE_SOURCE_TARGET_PARTITION_MISMATCH",
                     $"Backup {backupId} is of partition {record.Owner.PartitionId} ({record.Owner.Kind} {record.Owner.KeyRange}); partition {partition.Id} is {target.Kind} {target.KeyRange}.");
-            if (!string.Equals(record.Location, location, StringComparison.OrdinalIgnoreCase))
-                throw FabricErrorException.InvalidArgument($"Backup {backupId} is not at '{location}'.");
-            if (storage is not null && EmulatorState.StorageKeyOf(storage) != record.StorageKey)
-                throw FabricErrorException.InvalidArgument($"Backup {backupId} is not in the storage given.");
-            if (storage is null && record.Owner.PartitionId != partition.Id
-                && (partition.EffectivePolicy is not { } policyName || EmulatorState.StorageKeyOf(PolicyNamed(policyName).Storage) != record.StorageKey))
-                throw FabricErrorException.InvalidArgument($"Backup {backupId} is not in the storage of partition {partition.Id}'s backup policy: give BackupStorage.");
+            // GetBackupLocationsInBackupChainAsync: a chain whose full backup is gone cannot be listed.
             if (!known.Any(b => b.ChainId == record.ChainId && b.BackupType == "Full" && b.CreationTimeUtc <= record.CreationTimeUtc))
-                throw FabricErrorException.InvalidArgument($"Backup {backupId} cannot be restored: the full backup of its chain {record.ChainId} is not in the storage.");
+                throw new FabricErrorException(500, "E_UNEXPECTED", $"Unable to get backup locations in chain: the full backup of chain {record.ChainId} is not in the storage.");
 
             var now = state.Now;
             if (partition.CurrentRestore is not null)
@@ -122,6 +129,8 @@ public sealed partial class BackupHandlers
             {
                 Source = record, StartedAt = now, AcceptedUntil = now + state.AcceptedFor, DoneAt = now + state.AcceptedFor + takes,
                 TimeoutAt = now + TimeSpan.FromMinutes(timeoutMinutes),
+                // Accepted like any restore; the replica fails it when it reads the chain.
+                FailureMessage = state.RestoreFailure(record),
             };
             return null;
         }
@@ -150,9 +159,12 @@ public sealed partial class BackupHandlers
                 answer["RestoredEpoch"] = EpochOf(restore.DataLossNumber, restore.ConfigurationNumber, call.Wants62Shapes);
                 answer["RestoredLsn"] = restore.Lsn.ToString(CultureInfo.InvariantCulture);
             }
-            answer["FailureError"] = restore.State == "Timeout"
-                ? new JsonObject { ["Code"] = "FABRIC_E_TIMEOUT", ["Message"] = "The restore did not finish within RestoreTimeout." }
-                : null;
+            answer["FailureError"] = restore.State switch
+            {
+                "Timeout" => new JsonObject { ["Code"] = "FABRIC_E_TIMEOUT", ["Message"] = "The restore did not finish within RestoreTimeout." },
+                "Failure" => new JsonObject { ["Code"] = "E_FAIL", ["Message"] = restore.FailureMessage },
+                _ => null,
+            };
             return answer;
         }
     }
@@ -172,6 +184,7 @@ public sealed partial class BackupHandlers
         var body = call.RequireJsonObject();
         var storage = OptionalStorage(body, "Storage") ?? throw FabricErrorException.InvalidArgument("Storage is required.");
         if (HasMaskedSecret(storage)) throw FabricErrorException.InvalidArgument(MaskedSecretFailure);
+        if (state.StoragesUnreachable) throw StorageUnreachable();
         var latest = Field(body, "Latest") is JsonValue l && l.TryGetValue<bool>(out var b) && b;
         var start = ParseDate("StartDateTimeFilter", StringField(body, "StartDateTimeFilter"));
         var end = ParseDate("EndDateTimeFilter", StringField(body, "EndDateTimeFilter"));
@@ -197,7 +210,7 @@ public sealed partial class BackupHandlers
         lock (state.Gate)
         {
             var records = Filter(state.BackupsInStorages().Where(r => r.StorageKey == key && wanted(r.Owner)), latest, start, end);
-            return Page(records.Select(r => BackupInfoOf(r, call.Wants62Shapes)).ToList(), call, "StorageBackups");
+            return BackupPage(records, call);
         }
     }
 

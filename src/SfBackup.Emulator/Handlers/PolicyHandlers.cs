@@ -10,6 +10,12 @@ public sealed partial class BackupHandlers
     /// <summary>What a storage answers a secret of "****" with: the mask a cluster shows is not a credential.</summary>
     public const string MaskedSecretFailure = "The backup storage refused the credential: its connection string or password is '****', the mask a cluster answers in place of a secret.";
 
+    public const string UnreachableFailure = "The backup storage could not be reached (the emulator was told every storage is unreachable).";
+
+    /// <summary>What a storage listing or a restore answers when the storage cannot be reached: the recovery point manager's IOException.</summary>
+    private static FabricErrorException StorageUnreachable() =>
+        new(500, "E_UNEXPECTED", "Unable to enumerate metadata files: the backup storage could not be reached.");
+
     /// <summary>A storage whose connection string or password is the mask a cluster answers in place of a secret.</summary>
     public static bool HasMaskedSecret(JsonObject? storage) =>
         storage is not null && storage.Any(p => SecretFields.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && p.Value is JsonValue v && v.TryGetValue<string>(out var text) && text == "****");
@@ -22,7 +28,7 @@ public sealed partial class BackupHandlers
         lock (state.Gate)
         {
             if (state.Policies.ContainsKey(name))
-                throw new FabricErrorException(409, "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTING", $"Backup policy {name} already exists.");
+                throw new FabricErrorException(409, "FABRIC_E_BACKUP_POLICY_ALREADY_EXISTS", $"Backup policy {name} already exists.");
             state.Policies[name] = new PolicyEntity { Name = name, Description = description };
             return null;
         }
@@ -35,9 +41,11 @@ public sealed partial class BackupHandlers
         lock (state.Gate)
         {
             var policy = PolicyNamed(call.EntityKey);
-            if (!string.Equals(StringField(description, "Name"), policy.Name, StringComparison.Ordinal))
-                throw FabricErrorException.InvalidArgument("The policy name in the body must match the one in the path.");
+            // UpdateBackupPolicyOperation: the name in the path wins; the body's name is not used.
+            description["Name"] = policy.Name;
             policy.Description = description;
+            // Any update re-arms the schedule (the documented fix for backups stopped by an upgrade).
+            policy.StoppedByUpgrade = false;
             return null;
         }
     }
@@ -127,6 +135,9 @@ public sealed partial class BackupHandlers
                 // or hours: under a minute it would keep 0 hours. The emulator refuses that instead of storing it.
                 if (interval > TimeSpan.FromDays(15) || interval < TimeSpan.FromMinutes(1))
                     throw FabricErrorException.InvalidArgument("The backup interval must be from one minute to 15 days.");
+                // Kept as whole minutes when it has minutes, else whole hours: seconds are dropped.
+                var kept = interval.Minutes != 0 ? TimeSpan.FromMinutes((int)interval.TotalMinutes) : TimeSpan.FromHours((int)interval.TotalHours);
+                schedule["Interval"] = System.Xml.XmlConvert.ToString(kept);
                 break;
             case "TimeBased":
                 var frequency = StringField(schedule, "ScheduleFrequencyType");
@@ -134,16 +145,27 @@ public sealed partial class BackupHandlers
                 if (Field(schedule, "RunTimes") is not JsonArray { Count: > 0 }) throw FabricErrorException.InvalidArgument("A TimeBased schedule needs RunTimes.");
                 if (frequency == "Weekly" && Field(schedule, "RunDays") is not JsonArray { Count: > 0 })
                     throw FabricErrorException.InvalidArgument("A weekly schedule needs RunDays.");
+                // TimeBasedBackupSchedule keeps each run day and run time once.
+                foreach (var list in new[] { "RunDays", "RunTimes" })
+                {
+                    if (Field(schedule, list) is JsonArray values)
+                        schedule[list] = new JsonArray(values.Select(v => v?.ToJsonString()).Distinct().Select(t => JsonNode.Parse(t ?? "null")).ToArray());
+                }
                 break;
             default:
                 throw FabricErrorException.InvalidArgument("ScheduleKind must be FrequencyBased or TimeBased.");
         }
-        if (OptionalStorage(body, "Storage") is null) throw FabricErrorException.InvalidArgument("Storage is required.");
+        if (OptionalStorage(body, "Storage") is not { } storage) throw FabricErrorException.InvalidArgument("Storage is required.");
+        // BackupStorage.ToBackupStorageView: a storage without a friendly name reads back with an empty one.
+        if (Field(storage, "FriendlyName") is null) storage["FriendlyName"] = "";
         if (Field(body, "RetentionPolicy") is JsonObject retention)
         {
             if (StringField(retention, "RetentionPolicyType") != "Basic") throw FabricErrorException.InvalidArgument("RetentionPolicyType must be Basic.");
             if (!TryDuration(StringField(retention, "RetentionDuration"), out var keep) || keep <= TimeSpan.Zero)
                 throw FabricErrorException.InvalidArgument("RetentionDuration must be a positive ISO 8601 duration.");
+            // BasicRetentionPolicy (Common.Model): whole hours, at least one; the rest is dropped.
+            if ((int)keep.TotalHours == 0) throw FabricErrorException.InvalidArgument("The retention duration must be at least one hour.");
+            retention["RetentionDuration"] = System.Xml.XmlConvert.ToString(TimeSpan.FromHours((int)keep.TotalHours));
         }
         return (JsonObject)body.DeepClone();
     }

@@ -7,7 +7,8 @@ using SfBackup.Emulator;
 namespace SfBackup.Tests.Infrastructure;
 
 /// <summary>
-/// The emulator, in process, listening on 127.0.0.1 with a port the OS picks, driven by a manual clock. Tests
+/// The emulator, in process, listening on 127.0.0.1 with a port the OS picks, driven by a manual clock. Lists come
+/// two items a page (the real service pages only when asked), so that every client pages for real. Tests
 /// talk to it over real HTTP through the same client the cmdlets use.
 /// </summary>
 public sealed class EmulatorFixture : IAsyncLifetime
@@ -35,7 +36,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:AcceptedSeconds=1", "--Emulator:BackupSeconds=4", .. _extraArgs], _realClock ? TimeProvider.System : Clock);
+        _app = EmulatorHost.Build(["--urls", "http://127.0.0.1:0", "--Emulator:AcceptedSeconds=1", "--Emulator:BackupSeconds=4", "--Emulator:PageSize=2", .. _extraArgs], _realClock ? TimeProvider.System : Clock);
         await _app.StartAsync();
         BaseUri = new Uri(_app.Urls.Single());
     }
