@@ -291,6 +291,14 @@ public sealed partial class FidelityTests
             Assert.Equal("DailyAzureBackupPolicy", info.Json!["PolicyName"]!.ToString());
         },
 
+        ["F71"] = t => t.Unpaged(async () =>
+        {
+            var answer = await t.Get("BackupRestore/BackupPolicies?MaxResults=0&timeout=60&api-version=6.4");
+            Is(answer, 200);
+            Assert.Equal(2, answer.Json!["Items"]!.AsArray().Count);
+            Assert.Equal("", answer.Json["ContinuationToken"]?.ToString() ?? "");
+        }),
+
         // ---- retention ----
         ["F61"] = async t =>
         {
