@@ -378,8 +378,6 @@ public sealed class EmulatorState
     /// <summary>Every storage refuses the cluster (POST /$Emulator/Storage with {"Unreachable":true}).</summary>
     public bool StoragesUnreachable { get; set; }
 
-    public bool StorageUnreachable(string storageKey) => StoragesUnreachable;
-
     /// <summary>Why a restore from <paramref name="record"/> will fail, or null: a corrupt member of its chain up to it, or an LSN of -1.</summary>
     public string? RestoreFailure(BackupRecord record)
     {
@@ -428,7 +426,7 @@ public sealed class EmulatorState
             partition.ScheduledUpTo = now;
             return;
         }
-        var masked = BackupHandlers.HasMaskedSecret(policy.Storage) || StorageUnreachable(StorageKeyOf(policy.Storage));
+        var masked = BackupHandlers.HasMaskedSecret(policy.Storage) || StoragesUnreachable;
         foreach (var at in BackupScheduleTimes.Between(policy.Description["Schedule"] as System.Text.Json.Nodes.JsonObject, start, from, now, MaxScheduledPerSettle))
         {
             if (!partition.FailsBackups && !masked)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using SfBackup.Tests.Infrastructure;
 
@@ -14,29 +13,17 @@ public sealed class EmulatorFaultSwitchTests : IAsyncLifetime
     private static readonly string Stock0 = KnownIds.Stock[0];
     private const string Share = """{"StorageKind":"FileShare","Path":"\\\\nas\\backups"}""";
     private readonly EmulatorFixture _emulator = EmulatorFixture.With("--Emulator:PeriodicBackups=true", "--Emulator:PageSize=0");
-    private HttpClient _raw = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        await _emulator.InitializeAsync();
-        _raw = _emulator.Raw();
-    }
+    public ValueTask InitializeAsync() => _emulator.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        _raw.Dispose();
-        await _emulator.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 
     private async Task<(int Status, JsonNode? Json)> Send(string method, string target, string? body = null)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), target);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await _raw.SendAsync(request, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        var answer = await _emulator.SendRawAsync(method, target, body, Ct);
+        return (answer.Status, answer.Json);
     }
 
     private async Task<JsonArray> Backups(string partition) =>

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SfBackup.Tests.Infrastructure;
@@ -18,46 +16,19 @@ public sealed partial class FidelityTests : IAsyncLifetime
     private const string Share = """{"StorageKind":"FileShare","Path":"\\\\nas\\backups"}""";
     private const string Blob = """{"StorageKind":"AzureBlobStore","ConnectionString":"DefaultEndpointsProtocol=https;AccountName=emulator;AccountKey=emulator-account-key","ContainerName":"BackupContainer"}""";
     private readonly EmulatorFixture _emulator = EmulatorFixture.With();
-    private HttpClient _raw = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        await _emulator.InitializeAsync();
-        _raw = _emulator.Raw();
-    }
+    public ValueTask InitializeAsync() => _emulator.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        _raw.Dispose();
-        await _emulator.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 
-    private sealed record Answer(int Status, string? Code, JsonNode? Json, HttpResponseHeaders Headers, string Text);
+    private Task<RawAnswer> Send(string method, string target, string? body = null) => _emulator.SendRawAsync(method, target, body, Ct);
 
-    private async Task<Answer> Send(string method, string target, string? body = null)
-    {
-        using var request = new HttpRequestMessage(new HttpMethod(method), target);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await _raw.SendAsync(request, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        JsonNode? json = null;
-        try
-        {
-            json = text.Length == 0 ? null : JsonNode.Parse(text);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // a body that is not JSON stays text
-        }
-        return new Answer((int)response.StatusCode, json?["Error"]?["Code"]?.ToString(), json, response.Headers, text);
-    }
+    private Task<RawAnswer> Post(string target, string? body = null) => Send("POST", target, body);
+    private Task<RawAnswer> Get(string target) => Send("GET", target);
 
-    private Task<Answer> Post(string target, string? body = null) => Send("POST", target, body);
-    private Task<Answer> Get(string target) => Send("GET", target);
-
-    private static void Is(Answer answer, int status, string? code = null)
+    private static void Is(RawAnswer answer, int status, string? code = null)
     {
         Assert.True(answer.Status == status, $"expected {status} {code}, got {answer.Status}: {answer.Text}");
         if (code is not null) Assert.Equal(code, answer.Code);

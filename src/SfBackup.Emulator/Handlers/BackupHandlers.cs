@@ -173,7 +173,6 @@ public sealed partial class BackupHandlers(EmulatorState state, EmulatorOptions 
             if (asked > 0) size = (int)Math.Min(asked, int.MaxValue);
         }
 
-        IEnumerable<(string Key, JsonNode Item)> rest = items;
         string? after = null;
         if (call.Query.TryGetValue("ContinuationToken", out var token) && !string.IsNullOrEmpty(token))
         {

@@ -102,7 +102,7 @@ public sealed partial class BackupHandlers
                 storageKey = EmulatorState.StorageKeyOf(PolicyNamed(policyName).Storage);
             }
             else storageKey = EmulatorState.StorageKeyOf(storage);
-            if (state.StorageUnreachable(storageKey)) throw StorageUnreachable();
+            if (state.StoragesUnreachable) throw StorageUnreachable();
 
             // The backup is read from that storage at BackupLocation: nothing there is the recovery point manager's IOException.
             var known = state.BackupsInStorages().ToList();

@@ -43,6 +43,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        _shared?.Dispose();
         if (_app is not null) await _app.DisposeAsync();
     }
 
@@ -67,4 +68,36 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     /// <summary>A plain HttpClient, for requests our client would refuse to send (bad GUIDs, missing api-version).</summary>
     public HttpClient Raw() => new() { BaseAddress = BaseUri };
+
+    private HttpClient? _shared;
+
+    /// <summary>
+    /// One request as any HTTP client would send it (the target pasted as it is, relative to the emulator), with the
+    /// answer's status, headers, text and JSON (null when the body is empty or not JSON).
+    /// </summary>
+    public async Task<RawAnswer> SendRawAsync(string method, string target, string? body, CancellationToken cancellationToken)
+    {
+        _shared ??= Raw();
+        using var request = new HttpRequestMessage(new HttpMethod(method), target);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _shared.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        System.Text.Json.Nodes.JsonNode? json = null;
+        try
+        {
+            json = text.Length == 0 ? null : System.Text.Json.Nodes.JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // a body that is not JSON stays text
+        }
+        return new RawAnswer((int)response.StatusCode, json, response.Headers, text);
+    }
+}
+
+/// <summary>An answer as it came: status, headers, text, and its JSON when it was JSON.</summary>
+public sealed record RawAnswer(int Status, System.Text.Json.Nodes.JsonNode? Json, System.Net.Http.Headers.HttpResponseHeaders Headers, string Text)
+{
+    /// <summary>The FabricError code of an error answer.</summary>
+    public string? Code => Json?["Error"]?["Code"]?.ToString();
 }
