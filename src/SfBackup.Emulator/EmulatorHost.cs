@@ -64,32 +64,10 @@ public static class EmulatorHost
             return Results.Json(new { UtcNow = now.GetUtcNow(), OffsetSeconds = now.Offset.TotalSeconds });
         });
         // A partition whose backups fail from now on ({"Fail": true}), or succeed again ({"Fail": false}).
-        app.MapPost("/$Emulator/Partitions/{id}/FailBackups", async (string id, HttpContext context, EmulatorState state) =>
-        {
-            var (body, refusal) = await ReadControlBody<FailBackups>(context);
-            if (refusal is not null) return refusal;
-            if (!Guid.TryParse(id, out var partitionId)) return ControlError(400, "E_INVALIDARG", $"'{id}' is not a partition id (a GUID).");
-            lock (state.Gate)
-            {
-                if (!state.Partitions.TryGetValue(partitionId, out var partition)) return ControlError(404, "FABRIC_E_PARTITION_NOT_FOUND", $"Partition {partitionId} does not exist.");
-                partition.FailsBackups = body?.Fail ?? true;
-            }
-            return Results.NoContent();
-        });
+        MapPartitionSwitch<FailBackups>(app, "FailBackups", (partition, body) => partition.FailsBackups = body?.Fail ?? true);
         // Faults real clusters have (FIDELITY.md): backups with an LSN of -1, a corrupt chain member, every storage
         // unreachable, and periodic backups stopped by a runtime upgrade until each policy is updated again.
-        app.MapPost("/$Emulator/Partitions/{id}/LsnMinusOne", async (string id, HttpContext context, EmulatorState state) =>
-        {
-            var (body, refusal) = await ReadControlBody<FaultSwitch>(context);
-            if (refusal is not null) return refusal;
-            if (!Guid.TryParse(id, out var partitionId)) return ControlError(400, "E_INVALIDARG", $"'{FabricErrorException.Clip(id)}' is not a partition id (a GUID).");
-            lock (state.Gate)
-            {
-                if (!state.Partitions.TryGetValue(partitionId, out var partition)) return ControlError(404, "FABRIC_E_PARTITION_NOT_FOUND", $"Partition {partitionId} does not exist.");
-                partition.LsnMinusOne = body?.Enabled ?? true;
-            }
-            return Results.NoContent();
-        });
+        MapPartitionSwitch<FaultSwitch>(app, "LsnMinusOne", (partition, body) => partition.LsnMinusOne = body?.Enabled ?? true);
         app.MapPost("/$Emulator/Backups/{id}/Corrupt", (string id, EmulatorState state) =>
         {
             if (!Guid.TryParse(id, out var backupId)) return ControlError(400, "E_INVALIDARG", $"'{FabricErrorException.Clip(id)}' is not a backup id (a GUID).");
@@ -138,6 +116,21 @@ public static class EmulatorHost
             if (settings.LatencyJitterMs is { } jitter) current.LatencyJitterMs = jitter;
             return Results.Json(Shown(faults.Settings, current));
         });
+        // POST /$Emulator/Partitions/{id}/{name} with a JSON body: one switch of one partition, set under the state's lock.
+        static void MapPartitionSwitch<T>(WebApplication app, string name, Action<PartitionEntity, T?> apply) =>
+            app.MapPost("/$Emulator/Partitions/{id}/" + name, async (string id, HttpContext context, EmulatorState state) =>
+            {
+                var (body, refusal) = await ReadControlBody<T>(context);
+                if (refusal is not null) return refusal;
+                if (!Guid.TryParse(id, out var partitionId)) return ControlError(400, "E_INVALIDARG", $"'{FabricErrorException.Clip(id)}' is not a partition id (a GUID).");
+                lock (state.Gate)
+                {
+                    if (!state.Partitions.TryGetValue(partitionId, out var partition)) return ControlError(404, "FABRIC_E_PARTITION_NOT_FOUND", $"Partition {partitionId} does not exist.");
+                    apply(partition, body);
+                }
+                return Results.NoContent();
+            });
+
         // Control endpoints refuse in the same FabricError shape the BRS surface uses.
         static IResult ControlError(int status, string code, string message) =>
             Results.Content(BrsApi.ErrorBody(code, message).ToJsonString(), "application/json; charset=utf-8", statusCode: status);
