@@ -50,6 +50,7 @@
         'Suspend-SfApplicationBackup'
         'Suspend-SfPartitionBackup'
         'Suspend-SfServiceBackup'
+        'Test-SfLastBackup'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -68,7 +69,8 @@ never act on each other's cluster. -WhatIf and -Confirm on every change, -Thrott
 tab completion of policy, application and service names, and views that fit 80 columns. Restore-SfService and
 Restore-SfApplication bring a whole service or application back to a point in time, also into a rebuilt cluster
 (partitions matched by key range); Get-SfBackupHealth tells which partitions are behind their policy, and can
-report them to the cluster's health store. Its dependencies load privately, beside any other module's versions,
+report them to the cluster's health store; Test-SfLastBackup runs restore drills that prove the latest backups
+restore, measure the RTO and report BackupVerified to the health store. Its dependencies load privately, beside any other module's versions,
 and come precompiled for PowerShell 7.4, 7.5 and 7.6 on Windows and Linux x64.
 '@
         }

@@ -95,6 +95,7 @@ public sealed class BrsApi
         Add("GET", "Applications", ListAction, "6.1", 200, h.Applications);
         Add("GET", "Applications", "GetServices", "6.0", 200, h.Services);
         Add("GET", "Services", "GetPartitions", "6.0", 200, h.Partitions);
+        Add("GET", "Partitions", "GetServiceName", "6.0", 200, h.ServiceNameOf);
     }
 
     private void Add(string method, string collection, string action, string apiVersion, int status, Func<BrsCall, object?> handler) =>

@@ -47,6 +47,12 @@ public static class EmulatorHost
         // prove which emulator a request reached.
         app.MapGet("/$Emulator/Journal", (RequestJournal journal) =>
             Results.Json(journal.Snapshot().Select(e => new { e.Method, e.RawTarget, e.Status, e.Fault, e.Applied })));
+        // Forget what arrived so far, keeping the state: a test counts only what one command sends.
+        app.MapDelete("/$Emulator/Journal", (RequestJournal journal) =>
+        {
+            journal.Clear();
+            return Results.NoContent();
+        });
         // The emulator's time: read it, or move it forward ({"AdvanceSeconds": 3600}).
         app.MapGet("/$Emulator/Clock", (ShiftableClock now) => Results.Json(new { UtcNow = now.GetUtcNow(), OffsetSeconds = now.Offset.TotalSeconds }));
         app.MapPost("/$Emulator/Clock", async (HttpContext context, ShiftableClock now) =>

@@ -119,6 +119,12 @@ public sealed class BackupRecord
     public required long DataLossNumber { get; init; }
     public required long ConfigurationNumber { get; init; }
     public required long Lsn { get; init; }
+
+    /// <summary>
+    /// The backup this incremental one builds on (null for a full backup, and in record files written before it was
+    /// kept): a restore walks these links back to the full backup, as the service walks its metadata files.
+    /// </summary>
+    public Guid? ParentBackupId { get; init; }
 }
 
 /// <summary>A restore: Accepted, RestoreInProgress, then Success (or Timeout).</summary>
@@ -271,6 +277,7 @@ public sealed class EmulatorState
             Add(partition, new BackupRecord
             {
                 BackupId = DerivedGuid(partition.Id, i), ChainId = chain, Owner = partition.Owner,
+                ParentBackupId = i == 1 ? null : DerivedGuid(partition.Id, i - 1),
                 BackupType = i == 1 ? "Full" : "Incremental", CreationTimeUtc = created,
                 Location = LocationOf(partition, created), StorageKey = StorageKeyOf(policy.Storage),
                 DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592, Lsn = 1000 * i,
@@ -314,6 +321,7 @@ public sealed class EmulatorState
         Add(partition, new BackupRecord
         {
             BackupId = backupId, ChainId = full ? backupId : last!.ChainId, Owner = partition.Owner,
+            ParentBackupId = full ? null : last!.BackupId,
             BackupType = full ? "Full" : "Incremental", CreationTimeUtc = at, Location = location,
             StorageKey = storageKey, DataLossNumber = 131462452931584510, ConfigurationNumber = 8589934592,
             Lsn = partition.LsnMinusOne ? -1 : Math.Max(0, last?.Lsn ?? 0) + 250,
@@ -387,6 +395,30 @@ public sealed class EmulatorState
         return corrupt is null ? null : $"Backup {corrupt.BackupId} of the chain could not be read: the file is corrupt.";
     }
 
+    /// <summary>
+    /// Why the chain from <paramref name="record"/> back to its full backup cannot be listed from <paramref name="known"/>,
+    /// or null: each incremental backup's parent must be there (a record without a parent link needs a full backup
+    /// of its chain at or before it), as the service's GetBackupLocationsInBackupChainAsync reads them.
+    /// </summary>
+    public static string? ChainGap(BackupRecord record, IReadOnlyCollection<BackupRecord> known)
+    {
+        var byId = known.GroupBy(b => b.BackupId).ToDictionary(g => g.Key, g => g.First());
+        var current = record;
+        for (var hops = 0; current.BackupType != "Full"; hops++)
+        {
+            if (current.ParentBackupId is not { } parentId)
+            {
+                return known.Any(b => b.ChainId == record.ChainId && b.BackupType == "Full" && b.CreationTimeUtc <= record.CreationTimeUtc)
+                    ? null
+                    : $"the full backup of chain {record.ChainId} is not in the storage";
+            }
+            if (!byId.TryGetValue(parentId, out var parent) || hops > known.Count)
+                return $"backup {parentId} (the parent of {current.BackupId}) is not in the storage";
+            current = parent;
+        }
+        return null;
+    }
+
     public IEnumerable<BackupRecord> BackupsInStorages()
     {
         var own = Partitions.Values.SelectMany(p => p.Backups).ToList();
@@ -451,6 +483,9 @@ public sealed class EmulatorState
         var now = Now;
         foreach (var partition in Partitions.Values)
         {
+            // The service lists what the backup store holds (it enumerates the store's metadata files): a backup
+            // whose file was removed from the shared storage is gone for this cluster too.
+            if (Storage is not null && partition.Backups.Count > 0) partition.Backups.RemoveAll(b => !Storage.Holds(b));
             if (partition.CurrentBackup is { } run && !run.IsRunning(now) && !partition.CurrentBackupRecorded)
             {
                 partition.CurrentBackupRecorded = true;

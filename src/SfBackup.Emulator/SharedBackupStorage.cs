@@ -20,18 +20,23 @@ public sealed class SharedBackupStorage
 
     public void Write(BackupRecord record)
     {
-        var path = Path.Combine(_folder, record.BackupId.ToString("D") + ".json");
+        var path = PathOf(record);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(record, Json));
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>Whether the backup's file is still there (an operator or a test may have removed it).</summary>
+    public bool Holds(BackupRecord record) => File.Exists(PathOf(record));
+
+    private string PathOf(BackupRecord record) => Path.Combine(_folder, record.BackupId.ToString("D") + ".json");
 
     /// <summary>Removes a backup's file (retention): gone for every cluster that shares the folder.</summary>
     public void Delete(BackupRecord record)
     {
         try
         {
-            File.Delete(Path.Combine(_folder, record.BackupId.ToString("D") + ".json"));
+            File.Delete(PathOf(record));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -41,6 +41,10 @@ namespace SfBackup.PowerShell
         /// </summary>
         protected SfBackupClient Client => _client ??= new SfBackupClient(ResolveSession(), VerboseWanted() ? _trace.Enqueue : null);
 
+        /// <summary>A client for another connection (a drill cluster), tracing into the same -Verbose stream.</summary>
+        protected SfBackupClient ClientFor(SfClusterConnection connection) =>
+            ReferenceEquals(connection, Client.Connection) ? Client : new SfBackupClient(connection, VerboseWanted() ? _trace.Enqueue : null);
+
         protected override void StopProcessing() => _stopping.Cancel();
 
         /// <summary>-Verbose (or -Verbose:$false) when it is bound, otherwise $VerbosePreference as the caller's scope has it.</summary>

@@ -51,6 +51,12 @@ function Get-SfTestJournal {
     Invoke-RestMethod -Uri ($Emulator.Url.TrimEnd('/') + '/$Emulator/Journal') | ForEach-Object { $_ }
 }
 
+# Empties the emulator's journal (its state stays), so that a test counts only what one command sends.
+function Clear-SfTestJournal {
+    param($Emulator)
+    Invoke-RestMethod -Method Delete -Uri ($Emulator.Url.TrimEnd('/') + '/$Emulator/Journal') | Out-Null
+}
+
 # A fenced powershell block of the README, found by a line it contains, as a script block to run as written.
 function Get-SfReadmeExample {
     param([string] $Marker)

@@ -55,8 +55,10 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         ["Get-SfPartitionBackupProgress"] = new(["PartitionId", "ServiceKind", "Session"], false, "SfBackup.Client.Models.BackupProgressInfo"),
         ["Restore-SfService"] = new(["ServiceName", "SourceServiceName", .. PointInTimeRestore], true, "SfBackup.Client.Models.SfRestoreStep", Impact: 3),
         ["Restore-SfApplication"] = new(["ApplicationName", "SourceApplicationName", .. PointInTimeRestore], true, "SfBackup.Client.Models.SfRestoreStep", Impact: 3),
-        ["Get-SfBackupHealth"] = new([.. EntityQuery, "ServiceKind", "Grace", "Unhealthy", "Summary", "ReportHealth", "HealthTimeToLive", "ThrottleLimit"], true,
+        ["Get-SfBackupHealth"] = new([.. EntityQuery, "ServiceKind", "Grace", "Unhealthy", "Summary", "ReportHealth", "HealthTimeToLive", "IncludeLastVerified", "ThrottleLimit"], true,
             "SfBackup.Client.Models.SfBackupHealth;SfBackup.Client.Models.SfBackupHealthSummary", Impact: 1),
+        ["Test-SfLastBackup"] = new([.. EntityQuery, "ServiceKind", "DrillSession", "DrillServiceName", "Storage", "Probe", "ThrottleLimit", "Sample", "Slice", "MaxDuration",
+            "VerifyOnly", "ReportHealth", "HealthTimeToLive", "RestoreTimeoutMinutes", "WaitTimeoutSec"], true, "SfBackup.Client.Models.SfDrillResult"),
 
         ["New-SfBackupPolicy"] = new(PolicyDefinition, true, "SfBackup.Client.Models.BackupPolicy"),
         ["Set-SfBackupPolicy"] = new([.. PolicyDefinition, "PassThru"], true, "SfBackup.Client.Models.BackupPolicy"),

@@ -186,6 +186,39 @@ public sealed partial class FidelityTests
             Is(await t.Post(Partition(Seed, "Restore"), $$"""{"BackupId":"{{incremental.BackupId}}","BackupLocation":{{System.Text.Json.JsonSerializer.Serialize(incremental.Location)}}}"""),
                 500, "E_UNEXPECTED");
         },
+        ["F72"] = async t =>
+        {
+            // The seeded chain of the seed partition: Full, then two incrementals, each naming its parent.
+            var backups = t._emulator.State.Partitions[Guid.Parse(Seed)].Backups;
+            var latest = backups.Last();
+            var parent = backups.Single(b => b.BackupId == latest.ParentBackupId);
+            Assert.Equal("Incremental", parent.BackupType);
+            lock (t._emulator.State.Gate) backups.Remove(parent);
+            var answer = await t.Post(Partition(Seed, "Restore"), $$"""{"BackupId":"{{latest.BackupId}}","BackupLocation":{{System.Text.Json.JsonSerializer.Serialize(latest.Location)}}}""");
+            Is(answer, 500, "E_UNEXPECTED");
+            Assert.Contains(parent.BackupId.ToString(), answer.Text);
+        },
+        ["F73"] = async t =>
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "sfbackup-fidelity-" + Guid.NewGuid().ToString("N"));
+            var emulator = EmulatorFixture.With("--Emulator:StorageDirectory=" + folder);
+            await emulator.InitializeAsync();
+            try
+            {
+                var oldest = emulator.State.Partitions[Guid.Parse(Seed)].Backups.First();
+                File.Delete(Path.Combine(folder, oldest.BackupId.ToString("D") + ".json"));
+                var answer = await emulator.SendRawAsync("GET", Partition(Seed, "GetBackups"), null, Ct);
+                Is(answer, 200);
+                var listed = answer.Json!["Items"]!.AsArray().Select(b => b!["BackupId"]!.ToString()).ToList();
+                Assert.NotEmpty(listed);
+                Assert.DoesNotContain(oldest.BackupId.ToString(), listed);
+            }
+            finally
+            {
+                await emulator.DisposeAsync();
+                Directory.Delete(folder, recursive: true);
+            }
+        },
         ["F48"] = async t =>
         {
             await t.RestoreLatest(Seed);

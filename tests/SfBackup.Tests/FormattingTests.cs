@@ -49,6 +49,8 @@ public sealed partial class FormattingTests : IAsyncLifetime
         { "SfRestoreStep", "Restore-SfService fabric:/CalcApp/CalcService -PointInTime '2026-01-11T12:00:00Z' -AllowPartial -WhatIf" },
         { "SfBackupHealth", "Get-SfBackupHealth" },
         { "SfBackupHealthSummary", "Get-SfBackupHealth -Summary" },
+        { "SfBackupHealth (with the last drill)", "Get-SfBackupHealth -ServiceName fabric:/CalcApp/CalcService -IncludeLastVerified" },
+        { "SfDrillResult", "Test-SfLastBackup -ServiceName fabric:/CalcApp/CalcService -VerifyOnly -WarningAction SilentlyContinue" },
     };
 
     private string Render(string make, string formatter)

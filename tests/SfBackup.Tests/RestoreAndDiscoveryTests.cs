@@ -187,8 +187,9 @@ public sealed class RestoreAndDiscoveryTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void The_operation_catalog_has_every_row_of_the_reference_once()
     {
-        // 6 policy, 6 application, 6 service, 11 partition, 1 storage, 3 discovery, 1 cluster (Connect-SfCluster -Verify).
-        Assert.Equal(35, SfOperation.All.Count);
+        // 6 policy, 6 application, 6 service, 11 partition, 1 storage, 4 discovery (with GetServiceName), 1 cluster (Connect-SfCluster -Verify),
+        // 2 partition health (report, read).
+        Assert.Equal(37, SfOperation.All.Count);
         Assert.Equal(SfOperation.All.Count, SfOperation.All.Select(o => o.Name).Distinct().Count());
         Assert.Equal(SfOperation.All.Count, SfOperation.All.Select(o => o.Method + " " + o.PathTemplate).Distinct().Count());
     }

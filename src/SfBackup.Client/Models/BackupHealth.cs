@@ -55,6 +55,17 @@ namespace SfBackup.Client.Models
         public FabricErrorInfo? LastFailure { get; set; }
         public DateTime? LastFailureTimeUtc { get; set; }
 
+        /// <summary>
+        /// With -IncludeLastVerified: the last restore drill's verdict as Test-SfLastBackup -ReportHealth left it in the
+        /// partition's health (null when not read), when it was reported, and its description.
+        /// </summary>
+        public SfVerificationState? Verification { get; set; }
+        public DateTime? LastDrillUtc { get; set; }
+        public string? LastDrillDetail { get; set; }
+
+        /// <summary>When a drill last proved this partition's backup restores (an Ok BackupVerified report), if the report still stands.</summary>
+        public DateTime? LastVerifiedUtc { get; set; }
+
         /// <summary>The cluster's time the ages were measured at (the Date of its answer).</summary>
         public DateTime CheckedAtUtc { get; set; }
 
@@ -67,6 +78,22 @@ namespace SfBackup.Client.Models
             || Status == SfBackupHealthStatus.NeverBackedUp || Status == SfBackupHealthStatus.Suspended;
 
         public override string ToString() => $"{PartitionId:D} {Status}: {Reason}";
+    }
+
+    /// <summary>What the partition's health store says of its last restore drill (Get-SfBackupHealth -IncludeLastVerified).</summary>
+    public enum SfVerificationState
+    {
+        /// <summary>No BackupVerified report: no drill with -ReportHealth has run on it (or its report was removed).</summary>
+        Never,
+
+        /// <summary>The last drill restored and checked the latest backup, and its report is within its time to live.</summary>
+        Verified,
+
+        /// <summary>The last drill failed.</summary>
+        Failed,
+
+        /// <summary>The report outlived its time to live: drills stopped running (the cluster counts it as an error).</summary>
+        Expired,
     }
 
     /// <summary>Get-SfBackupHealth -Summary: how many partitions have each status.</summary>

@@ -384,6 +384,8 @@ namespace SfBackup.Client.Models
     [JsonSerializable(typeof(SfPagedList<SfService>))]
     [JsonSerializable(typeof(SfPagedList<SfPartition>))]
     [JsonSerializable(typeof(HealthInformation))]
+    [JsonSerializable(typeof(ServiceNameInfo))]
+    [JsonSerializable(typeof(SfPartitionHealth))]
     public partial class SfJsonContext : JsonSerializerContext
     {
     }

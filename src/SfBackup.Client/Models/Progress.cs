@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
 namespace SfBackup.Client.Models
@@ -87,5 +88,36 @@ namespace SfBackup.Client.Models
         public string? TimeToLiveInMilliSeconds { get; set; }
         public string? Description { get; set; }
         public bool RemoveWhenExpired { get; set; }
+    }
+
+    /// <summary>Get Service Name Info's answer: the service a partition belongs to.</summary>
+    public sealed class ServiceNameInfo
+    {
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+        public override string ToString() => Name ?? Id ?? "";
+    }
+
+    /// <summary>Get Partition Health's answer, as far as SfBackup reads it: the aggregated state and the events.</summary>
+    public sealed class SfPartitionHealth
+    {
+        public string? AggregatedHealthState { get; set; }
+        public List<SfHealthEvent>? HealthEvents { get; set; }
+        public override string ToString() => AggregatedHealthState ?? "";
+    }
+
+    /// <summary>One health event: who reported what, when, and whether it has expired.</summary>
+    public sealed class SfHealthEvent
+    {
+        public string? SourceId { get; set; }
+        public string? Property { get; set; }
+        public string? HealthState { get; set; }
+        public string? Description { get; set; }
+
+        [JsonConverter(typeof(SfDateTimeConverter))]
+        public DateTime? SourceUtcTimestamp { get; set; }
+
+        public bool IsExpired { get; set; }
+        public override string ToString() => $"{SourceId}/{Property}: {HealthState}";
     }
 }

@@ -192,6 +192,13 @@ namespace SfBackup.Client.Operations
                 SfJsonContext.Default.SfPagedListSfPartition, maxResults, p => p.ServiceName = service.Name);
         }
 
+        /// <summary>The service a partition belongs to (GET /Partitions/{id}/$/GetServiceName).</summary>
+        public async Task<ServiceNameInfo> GetServiceNameAsync(Guid partitionId, CancellationToken cancellationToken = default)
+        {
+            var response = await SendAsync(new SfRequest(SfOperation.GetServiceNameInfo, SfEntity.Partition(partitionId).Path + "/$/GetServiceName"), cancellationToken).ConfigureAwait(false);
+            return Deserialize(response, SfJsonContext.Default.ServiceNameInfo, SfOperation.GetServiceNameInfo);
+        }
+
         // ---- the gateway itself ----
 
         /// <summary>
@@ -240,6 +247,13 @@ namespace SfBackup.Client.Operations
                 throw new ArgumentException("A health report needs a SourceId and a Property.", nameof(report));
             return SendAsync(new SfRequest(SfOperation.ReportPartitionHealth, SfEntity.Partition(partitionId).Path + "/$/ReportHealth")
                 .WithJsonBody(report, SfJsonContext.Default.HealthInformation), cancellationToken);
+        }
+
+        /// <summary>A partition's health: its aggregated state and its events (GET /Partitions/{id}/$/GetHealth).</summary>
+        public async Task<SfPartitionHealth> GetPartitionHealthAsync(Guid partitionId, CancellationToken cancellationToken = default)
+        {
+            var response = await SendAsync(new SfRequest(SfOperation.GetPartitionHealth, SfEntity.Partition(partitionId).Path + "/$/GetHealth"), cancellationToken).ConfigureAwait(false);
+            return Deserialize(response, SfJsonContext.Default.SfPartitionHealth, SfOperation.GetPartitionHealth);
         }
 
         // ---- plumbing ----

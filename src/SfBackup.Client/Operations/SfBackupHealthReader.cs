@@ -35,14 +35,22 @@ namespace SfBackup.Client.Operations
         /// <summary>The grace after the promised interval before a backup counts as late, unless -Grace says otherwise.</summary>
         public static readonly TimeSpan DefaultGrace = TimeSpan.FromMinutes(30);
 
+        /// <summary>The source of SfBackup's health reports, and their properties: backups keeping up, and restore drills.</summary>
+        public const string HealthSource = "SfBackup";
+        public const string RpoProperty = "BackupRpo";
+        public const string VerifiedProperty = "BackupVerified";
+
         private readonly SfBackupClient _client;
         private readonly TimeSpan _grace;
+        private readonly bool _readVerification;
         private readonly Dictionary<string, Task<BackupPolicy>> _policies = new Dictionary<string, Task<BackupPolicy>>(StringComparer.Ordinal);
 
-        public SfBackupHealthReader(SfBackupClient client, TimeSpan? grace = null)
+        /// <param name="readVerification">Also read each partition's health for the last restore drill's report (one more call per partition).</param>
+        public SfBackupHealthReader(SfBackupClient client, TimeSpan? grace = null, bool readVerification = false)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
             _grace = grace ?? DefaultGrace;
+            _readVerification = readVerification;
             if (_grace < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(grace), grace, "The grace cannot be negative.");
         }
 
@@ -180,6 +188,7 @@ namespace SfBackup.Client.Operations
                 }
             }
 
+            if (_readVerification) await ReadVerificationAsync(row, cancellationToken).ConfigureAwait(false);
             Evaluate(row);
             if (row.Status == SfBackupHealthStatus.Late || row.Status == SfBackupHealthStatus.NeverBackedUp)
             {
@@ -201,6 +210,40 @@ namespace SfBackup.Client.Operations
                 }
             }
             return row;
+        }
+
+        /// <summary>
+        /// The last restore drill, from the BackupVerified report Test-SfLastBackup -ReportHealth leaves on the partition:
+        /// Verified (Ok, within its time to live), Failed (Error), Expired (no drill reported within its time to live)
+        /// or Never. A cluster that cannot answer leaves it unread (null).
+        /// </summary>
+        private async Task ReadVerificationAsync(SfBackupHealth row, CancellationToken cancellationToken)
+        {
+            SfPartitionHealth health;
+            try
+            {
+                health = await _client.GetPartitionHealthAsync(row.PartitionId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SfFabricException)
+            {
+                return;
+            }
+            ApplyVerification(row, health);
+        }
+
+        public static void ApplyVerification(SfBackupHealth row, SfPartitionHealth health)
+        {
+            var report = (health.HealthEvents ?? new List<SfHealthEvent>()).Where(e =>
+                    string.Equals(e.SourceId, HealthSource, StringComparison.Ordinal) && string.Equals(e.Property, VerifiedProperty, StringComparison.Ordinal))
+                .OrderBy(e => e.SourceUtcTimestamp ?? DateTime.MinValue).LastOrDefault();
+            row.LastDrillUtc = report?.SourceUtcTimestamp;
+            row.LastDrillDetail = report?.Description;
+            if (report == null) row.Verification = SfVerificationState.Never;
+            else if (report.IsExpired) row.Verification = SfVerificationState.Expired;
+            else if (string.Equals(report.HealthState, "Ok", StringComparison.OrdinalIgnoreCase)) row.Verification = SfVerificationState.Verified;
+            else row.Verification = SfVerificationState.Failed;
+            // An Ok report, expired or not, is the last time a drill proved the backups restore.
+            row.LastVerifiedUtc = report != null && string.Equals(report.HealthState, "Ok", StringComparison.OrdinalIgnoreCase) ? report.SourceUtcTimestamp : null;
         }
 
         /// <summary>

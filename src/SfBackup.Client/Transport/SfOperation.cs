@@ -85,12 +85,14 @@ namespace SfBackup.Client.Transport
         public static readonly SfOperation GetApplicationInfoList = new SfOperation(nameof(GetApplicationInfoList), Get, "/Applications", "6.1", paged: true);
         public static readonly SfOperation GetServiceInfoList = new SfOperation(nameof(GetServiceInfoList), Get, "/Applications/{applicationId}/$/GetServices", "6.0", paged: true);
         public static readonly SfOperation GetPartitionInfoList = new SfOperation(nameof(GetPartitionInfoList), Get, "/Services/{serviceId}/$/GetPartitions", "6.0", paged: true);
+        public static readonly SfOperation GetServiceNameInfo = new SfOperation(nameof(GetServiceNameInfo), Get, "/Partitions/{partitionId}/$/GetServiceName", "6.0");
 
         // ---- health (a cluster query, not BRS: Get-SfBackupHealth -ReportHealth) ----
         /// <summary>Connect-SfCluster -Verify: the one read that every Service Fabric gateway answers the same way.</summary>
         public static readonly SfOperation GetClusterVersion = new SfOperation(nameof(GetClusterVersion), Get, "/$/GetClusterVersion", "6.4");
 
         public static readonly SfOperation ReportPartitionHealth = new SfOperation(nameof(ReportPartitionHealth), Post, "/Partitions/{partitionId}/$/ReportHealth", "6.0");
+        public static readonly SfOperation GetPartitionHealth = new SfOperation(nameof(GetPartitionHealth), Get, "/Partitions/{partitionId}/$/GetHealth", "6.0");
 
         private static SfOperation Entity(string verb, SfEntityKind kind, HttpMethod method, string action)
         {

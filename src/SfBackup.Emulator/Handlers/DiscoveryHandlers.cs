@@ -34,6 +34,16 @@ public sealed partial class BackupHandlers
         }
     }
 
+    /// <summary>GET /Partitions/{id}/$/GetServiceName: the service a partition belongs to, as {Id, Name}.</summary>
+    public object? ServiceNameOf(BrsCall call)
+    {
+        lock (state.Gate)
+        {
+            var service = AnyPartition(call.EntityKey).Service;
+            return new JsonObject { ["Id"] = service.Id, ["Name"] = service.Name };
+        }
+    }
+
     public object? Partitions(BrsCall call)
     {
         lock (state.Gate)

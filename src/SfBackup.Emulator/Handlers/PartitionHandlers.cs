@@ -114,9 +114,9 @@ public sealed partial class BackupHandlers
             if (!record.Owner.SameKeyRange(target))
                 throw new FabricErrorException(400, "FABRIC_E_RESTORE_SOURCE_TARGET_PARTITION_MISMATCH",
                     $"Backup {backupId} is of partition {record.Owner.PartitionId} ({record.Owner.Kind} {record.Owner.KeyRange}); partition {partition.Id} is {target.Kind} {target.KeyRange}.");
-            // GetBackupLocationsInBackupChainAsync: a chain whose full backup is gone cannot be listed.
-            if (!known.Any(b => b.ChainId == record.ChainId && b.BackupType == "Full" && b.CreationTimeUtc <= record.CreationTimeUtc))
-                throw new FabricErrorException(500, "E_UNEXPECTED", $"Unable to get backup locations in chain: the full backup of chain {record.ChainId} is not in the storage.");
+            // GetBackupLocationsInBackupChainAsync: a chain with a member gone (its full backup, or any parent) cannot be listed.
+            if (EmulatorState.ChainGap(record, known.Where(b => b.StorageKey == storageKey).ToList()) is { } gap)
+                throw new FabricErrorException(500, "E_UNEXPECTED", $"Unable to get backup locations in chain: {gap}.");
 
             var now = state.Now;
             if (partition.CurrentRestore is not null)

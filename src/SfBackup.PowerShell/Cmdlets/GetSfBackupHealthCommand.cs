@@ -33,8 +33,8 @@ namespace SfBackup.PowerShell.Cmdlets
     public sealed class GetSfBackupHealthCommand : EntityQueryCmdletBase
     {
         /// <summary>The health report's source and property.</summary>
-        public const string HealthSource = "SfBackup";
-        public const string HealthProperty = "BackupRpo";
+        public const string HealthSource = SfBackupHealthReader.HealthSource;
+        public const string HealthProperty = SfBackupHealthReader.RpoProperty;
 
         private readonly List<SfEntity> _entities = new List<SfEntity>();
         private bool _wholeCluster;
@@ -61,6 +61,10 @@ namespace SfBackup.PowerShell.Cmdlets
         [ValidateTimeSpanRange("00:01:00", "30.00:00:00")]
         public TimeSpan HealthTimeToLive { get; set; } = TimeSpan.FromHours(1);
 
+        /// <summary><para type="description">Also read each partition's health for its last restore drill (the BackupVerified report of Test-SfLastBackup -ReportHealth): Verification (Never, Verified, Failed, Expired), LastVerifiedUtc, LastDrillUtc and LastDrillDetail. One more call per partition.</para></summary>
+        [Parameter]
+        public SwitchParameter IncludeLastVerified { get; set; }
+
         /// <summary><para type="description">How many services to read at once (1..64, default 8).</para></summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -86,7 +90,7 @@ namespace SfBackup.PowerShell.Cmdlets
 
         protected override void EndProcessing()
         {
-            var reader = new SfBackupHealthReader(Client, Grace);
+            var reader = new SfBackupHealthReader(Client, Grace, IncludeLastVerified);
             var entities = new List<SfEntity>(_entities);
             if (_wholeCluster)
             {

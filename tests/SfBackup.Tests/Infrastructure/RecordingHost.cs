@@ -19,6 +19,9 @@ public sealed class RecordingHost : PSHost
     /// <summary>Each prompt's caption and message, in order.</summary>
     public IReadOnlyList<string> Prompts => _ui.Prompts;
 
+    /// <summary>Warning lines written to the host itself (not through the warning stream), as a stopping cmdlet writes them.</summary>
+    public IReadOnlyList<string> HostWarnings => _ui.HostWarnings;
+
     public override PSHostUserInterface UI => _ui;
     public override string Name => "SfBackupRecordingHost";
     public override Version Version { get; } = new(1, 0);
@@ -34,6 +37,12 @@ public sealed class RecordingHost : PSHost
     private sealed class RecordingUI(string answer) : PSHostUserInterface
     {
         private readonly List<string> _prompts = [];
+        private readonly List<string> _warnings = [];
+
+        public IReadOnlyList<string> HostWarnings
+        {
+            get { lock (_warnings) return [.. _warnings]; }
+        }
 
         public IReadOnlyList<string> Prompts
         {
@@ -69,6 +78,9 @@ public sealed class RecordingHost : PSHost
         public override void WriteDebugLine(string message) { }
         public override void WriteProgress(long sourceId, ProgressRecord record) { }
         public override void WriteVerboseLine(string message) { }
-        public override void WriteWarningLine(string message) { }
+        public override void WriteWarningLine(string message)
+        {
+            lock (_warnings) _warnings.Add(message);
+        }
     }
 }
