@@ -37,6 +37,7 @@ BeforeDiscovery {
         'Get-SfBackupConfiguration -ApplicationName {0}'
         'Get-SfBackupHealth -ApplicationName {0}'
         'Restore-SfApplication {0} -PointInTime (Get-Date) -Force'
+        'Test-SfLastBackup -ApplicationName {0} -VerifyOnly'
     )
     $serviceCmdlets = @(
         'Enable-SfServiceBackup {0} -BackupPolicyName DailyAzureBackupPolicy'
@@ -48,6 +49,8 @@ BeforeDiscovery {
         'Get-SfBackupConfiguration -ServiceName {0}'
         'Get-SfBackupHealth -ServiceName {0}'
         'Restore-SfService {0} -PointInTime (Get-Date) -Force'
+        'Test-SfLastBackup -ServiceName {0} -VerifyOnly'
+        'Test-SfLastBackup -ServiceName fabric:/CalcApp/CalcService -DrillServiceName {0}'
     )
     foreach ($cmdlet in $applicationCmdlets + $serviceCmdlets) { foreach ($name in $entityNames) { Add-Case ($cmdlet -f $name) $binding 'entity name' } }
 
@@ -59,7 +62,7 @@ BeforeDiscovery {
         "Restore-SfPartition -BackupId $([guid]::NewGuid()) -BackupLocation x -Confirm:`$false"
     )
     foreach ($cmdlet in $partitionCmdlets) { foreach ($value in $partitionInputs) { Add-Case "$cmdlet -PartitionId $value" 'ParameterArgumentTransformationError*' 'partition id' } }
-    foreach ($cmdlet in 'Get-SfBackup', 'Get-SfBackupConfiguration', 'Get-SfBackupHealth') {
+    foreach ($cmdlet in 'Get-SfBackup', 'Get-SfBackupConfiguration', 'Get-SfBackupHealth', 'Test-SfLastBackup -VerifyOnly') {
         foreach ($value in $partitionInputs | Where-Object { $_ -notlike "'00000000*" }) { Add-Case "$cmdlet -PartitionId $value" 'ParameterArgumentTransformationError*' 'partition id' }
     }
 
@@ -73,7 +76,19 @@ BeforeDiscovery {
             "New-SfBackupPolicy -Name copy -Interval '01:00:00' -Storage `$masked"
             "Set-SfBackupPolicy -Name HourlyFileShareBackupPolicy -Storage `$masked"
             'Restore-SfService fabric:/CalcApp/CalcService -PointInTime (Get-Date) -Storage $masked -Force'
+            'Test-SfLastBackup -ServiceName fabric:/CalcApp/CalcService -DrillServiceName fabric:/Inventory/Stock -Storage $masked'
+            'Test-SfLastBackup -ServiceName fabric:/CalcApp/CalcService -VerifyOnly -Storage $masked'
         )) { Add-Case $command 'SfMaskedStorageSecret*' 'masked storage' }
+
+    # Restore drills that cannot be run as asked: no target, a slice that is not one, a sample that is not 1/N.
+    $drill = 'Test-SfLastBackup -ServiceName fabric:/CalcApp/CalcService -DrillServiceName fabric:/Inventory/Stock'
+    Add-Case 'Test-SfLastBackup -ServiceName fabric:/CalcApp/CalcService' 'SfDrillTargetRequired*' 'drill'
+    Add-Case "$drill -Slice 2" 'SfInvalidArgument*' 'drill'
+    Add-Case "$drill -Sample 1/7 -Slice 8" 'SfInvalidArgument*' 'drill'
+    foreach ($sample in "'2/7'", "'1/0'", "'1/1000'", "'x'", "'1/7/7'", "'-1/7'") { Add-Case "$drill -Sample $sample" $binding 'drill' }
+    foreach ($bad in '-ThrottleLimit 0', '-ThrottleLimit 65', "-MaxDuration '00:00:00'", "-HealthTimeToLive '00:00:10'", '-WaitTimeoutSec 0', '-RestoreTimeoutMinutes 0') {
+        Add-Case "$drill $bad" $binding 'drill'
+    }
 
     # Storage descriptions that no cluster can use.
     $key = "(ConvertTo-SecureString 'k' -AsPlainText -Force)"

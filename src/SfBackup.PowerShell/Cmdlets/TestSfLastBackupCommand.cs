@@ -114,6 +114,22 @@ namespace SfBackup.PowerShell.Cmdlets
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException("A drill needs a target: -DrillSession (another cluster) or -DrillServiceName (a scratch service). It never restores onto the source. (-VerifyOnly, which restores nothing, needs none.)"),
                     "SfDrillTargetRequired", ErrorCategory.InvalidArgument, null));
+            if (Storage != null)
+            {
+                // A masked secret would fail every drill alike, later, in the cluster: refused once, before any read.
+                try
+                {
+                    SfBackupClient.RequireSendable(Storage, nameof(Storage));
+                }
+                catch (SfRefusedInputException ex)
+                {
+                    Refuse(ex, Storage, "-Storage");
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "SfInvalidArgument", ErrorCategory.InvalidArgument, Storage));
+                }
+            }
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Slice)) && Sample == null)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Slice needs -Sample 1/N."), "SfInvalidArgument", ErrorCategory.InvalidArgument, Slice));
             if (Sample != null && Slice > SampleOf())
