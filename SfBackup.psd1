@@ -16,6 +16,7 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('SfBackup.Format.ps1xml')
     CmdletsToExport      = @(
+        'Compare-SfBackupConfiguration'
         'Connect-SfCluster'
         'Disable-SfApplicationBackup'
         'Disable-SfPartitionBackup'
@@ -24,6 +25,7 @@
         'Enable-SfApplicationBackup'
         'Enable-SfPartitionBackup'
         'Enable-SfServiceBackup'
+        'Export-SfBackupConfiguration'
         'Get-SfApplication'
         'Get-SfBackup'
         'Get-SfBackupConfiguration'
@@ -50,6 +52,7 @@
         'Suspend-SfApplicationBackup'
         'Suspend-SfPartitionBackup'
         'Suspend-SfServiceBackup'
+        'Sync-SfBackupConfiguration'
         'Test-SfLastBackup'
     )
     FunctionsToExport    = @()

@@ -242,6 +242,13 @@ namespace SfBackup.PowerShell
             }
         }
 
+        /// <summary>-WhatIf as bound, or else $WhatIfPreference: for cmdlets that output their plan instead of running it.</summary>
+        protected bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        }
+
         /// <summary>
         /// ShouldProcess that behaves as ConfirmImpact High for this call only (e.g. Disable -CleanBackup): it asks
         /// unless -Confirm:$false, -Force, or $ConfirmPreference set to None; -WhatIf still only describes.

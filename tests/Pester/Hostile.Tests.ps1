@@ -118,6 +118,16 @@ BeforeDiscovery {
     Add-Case 'Connect-SfCluster -RetryCount 99 -NoDefault' $binding 'endpoint'
     Add-Case 'Connect-SfCluster -ServerCertThumbprint nothex -NoDefault' 'SfInvalidConnection*' 'endpoint'
 
+    # Configuration files that cannot be applied: missing, not this format, of a later version, a secret inline.
+    foreach ($cmdlet in 'Compare-SfBackupConfiguration', 'Sync-SfBackupConfiguration', 'Sync-SfBackupConfiguration -Prune -Force') {
+        Add-Case "$cmdlet -Path (Join-Path ([IO.Path]::GetTempPath()) 'sfbackup-no-such-file.json')" 'SfConfigurationFileUnreadable*' 'configuration file'
+        foreach ($content in "'[]'", "'{}'", "'not json'", "'{`"SfBackupConfiguration`":9}'", "'{`"SfBackupConfiguration`":1,`"Policies`":[{`"Name`":`"p`",`"Storage`":{`"StorageKind`":`"AzureBlobStore`",`"ContainerName`":`"c`",`"ConnectionString`":`"AccountKey=x`"}}]}'",
+            "'{`"SfBackupConfiguration`":1,`"Mappings`":[{`"Kind`":`"Service`",`"Name`":`"fabric:/a/..`",`"Policy`":`"p`"}]}'") {
+            Add-Case "`$p = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-hostile-{0}.json' -f [guid]::NewGuid()); Set-Content -Path `$p -Value $content; $cmdlet -Path `$p" 'SfInvalidConfigurationFile*' 'configuration file'
+        }
+    }
+    Add-Case "Export-SfBackupConfiguration -SecretName @{ DailyAzureBackupPolicy = '' }" 'SfInvalidArgument*' 'configuration file'
+
     # Time ranges that no backup can match.
     foreach ($scope in "-PartitionId $seed", '-ServiceName fabric:/CalcApp/CalcService', '-ApplicationName fabric:/CalcApp') {
         Add-Case "Get-SfBackup $scope -StartTime '2026-12-01' -EndTime '2026-11-01'" 'SfInvalidTimeRange*' 'time range'

@@ -21,12 +21,12 @@ Describe 'Module' {
         $names = (Get-Command -Module SfBackup).Name | Sort-Object
         $manifest = Import-PowerShellDataFile (Join-Path $env:SFBACKUP_MODULE_FOLDER 'SfBackup.psd1')
         $names | Should -Be ($manifest.CmdletsToExport | Sort-Object)
-        $names.Count | Should -Be 35
+        $names.Count | Should -Be 38
     }
 
     It 'offers -WhatIf and -Confirm on every cmdlet that changes the cluster' {
-        $changing = Get-Command -Module SfBackup | Where-Object { $_.Verb -in 'Enable', 'Disable', 'Suspend', 'Resume', 'Start', 'Restore', 'Skip', 'Set', 'Remove' -or $_.Name -in 'New-SfBackupPolicy', 'Test-SfLastBackup' }
-        $changing.Count | Should -Be 21
+        $changing = Get-Command -Module SfBackup | Where-Object { $_.Verb -in 'Enable', 'Disable', 'Suspend', 'Resume', 'Start', 'Restore', 'Skip', 'Set', 'Remove', 'Sync' -or $_.Name -in 'New-SfBackupPolicy', 'Test-SfLastBackup' }
+        $changing.Count | Should -Be 22
         foreach ($name in $changing.Name) {
             (Get-Command $name).Parameters.Keys | Should -Contain 'WhatIf'
             (Get-Command $name).Parameters.Keys | Should -Contain 'Confirm'

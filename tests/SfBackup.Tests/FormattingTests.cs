@@ -50,8 +50,14 @@ public sealed partial class FormattingTests : IAsyncLifetime
         { "SfBackupHealth", "Get-SfBackupHealth" },
         { "SfBackupHealthSummary", "Get-SfBackupHealth -Summary" },
         { "SfBackupHealth (with the last drill)", "Get-SfBackupHealth -ServiceName fabric:/CalcApp/CalcService -IncludeLastVerified" },
+        { "SfConfigDifference", Drifted + "Compare-SfBackupConfiguration -Path $f" },
+        { "SfConfigStep", Drifted + "Sync-SfBackupConfiguration -Path $f -Prune -Force" },
         { "SfDrillResult", "Test-SfLastBackup -ServiceName fabric:/CalcApp/CalcService -VerifyOnly -WarningAction SilentlyContinue" },
     };
+
+    /// <summary>An export, then drift in the cluster: a policy field, a suspension and a mapping the file does not have.</summary>
+    private const string Drifted = "$f = (New-TemporaryFile).FullName; Export-SfBackupConfiguration -Path $f; Set-SfBackupPolicy HourlyFileShareBackupPolicy -Interval 02:00:00; "
+        + "Resume-SfServiceBackup fabric:/CalcApp/CalcService; Enable-SfServiceBackup fabric:/Inventory/Stock -BackupPolicyName HourlyFileShareBackupPolicy; ";
 
     private string Render(string make, string formatter)
     {

@@ -45,7 +45,8 @@ namespace SfBackup.Client.Operations
         private readonly bool _readVerification;
         private readonly Dictionary<string, Task<BackupPolicy>> _policies = new Dictionary<string, Task<BackupPolicy>>(StringComparer.Ordinal);
 
-        /// <param name="readVerification">Also read each partition's health for the last restore drill's report (one more call per partition).</param>
+        /// <summary>A reader over <paramref name="client"/>: late after the promised interval plus <paramref name="grace"/> (default 30 minutes);
+        /// with <paramref name="readVerification"/>, each partition's health is also read for the last restore drill's report (one more call per partition).</summary>
         public SfBackupHealthReader(SfBackupClient client, TimeSpan? grace = null, bool readVerification = false)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));

@@ -147,12 +147,6 @@ namespace SfBackup.PowerShell.Cmdlets
                 + (accepted > 0 ? $"{accepted} accepted (not waited for), " : "")
                 + $"{Count(SfRestoreStepResult.Failed)} failed, {Count(SfRestoreStepResult.Skipped)} skipped.";
         }
-
-        private bool IsWhatIf()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
-            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-        }
     }
 
     /// <summary>

@@ -404,11 +404,5 @@ namespace SfBackup.PowerShell.Cmdlets
         }
 
         private int SampleOf() => int.Parse(Sample!.Split('/')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-
-        private bool IsWhatIf()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
-            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-        }
     }
 }
