@@ -28,6 +28,7 @@
         'Export-SfBackupConfiguration'
         'Get-SfApplication'
         'Get-SfBackup'
+        'Get-SfBackupCatalog'
         'Get-SfBackupConfiguration'
         'Get-SfBackupHealth'
         'Get-SfBackupPolicy'
@@ -53,6 +54,7 @@
         'Suspend-SfPartitionBackup'
         'Suspend-SfServiceBackup'
         'Sync-SfBackupConfiguration'
+        'Test-SfBackupChain'
         'Test-SfLastBackup'
     )
     FunctionsToExport    = @()
@@ -73,7 +75,9 @@ tab completion of policy, application and service names, and views that fit 80 c
 Restore-SfApplication bring a whole service or application back to a point in time, also into a rebuilt cluster
 (partitions matched by key range); Get-SfBackupHealth tells which partitions are behind their policy, and can
 report them to the cluster's health store; Test-SfLastBackup runs restore drills that prove the latest backups
-restore, measure the RTO and report BackupVerified to the health store. Its dependencies load privately, beside any other module's versions,
+restore, measure the RTO and report BackupVerified to the health store. Export-, Compare- and Sync-SfBackupConfiguration keep
+backup configuration as code (secrets as named references, never written); Get-SfBackupCatalog keeps a catalog of
+backups that outlives the cluster, Test-SfBackupChain tells which chains restore. Its dependencies load privately, beside any other module's versions,
 and come precompiled for PowerShell 7.4, 7.5 and 7.6 on Windows and Linux x64.
 '@
         }

@@ -43,7 +43,7 @@ namespace SfBackup.PowerShell
 
         /// <summary>A client for another connection (a drill cluster), tracing into the same -Verbose stream.</summary>
         protected SfBackupClient ClientFor(SfClusterConnection connection) =>
-            ReferenceEquals(connection, Client.Connection) ? Client : new SfBackupClient(connection, VerboseWanted() ? _trace.Enqueue : null);
+            _client != null && ReferenceEquals(connection, _client.Connection) ? _client : new SfBackupClient(connection, VerboseWanted() ? _trace.Enqueue : null);
 
         protected override void StopProcessing() => _stopping.Cancel();
 

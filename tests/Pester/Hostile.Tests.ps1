@@ -128,6 +128,19 @@ BeforeDiscovery {
     }
     Add-Case "Export-SfBackupConfiguration -SecretName @{ DailyAzureBackupPolicy = '' }" 'SfInvalidArgument*' 'configuration file'
 
+    # Catalog files that are not catalogs, wherever a catalog is read; a catalog that cannot be built as asked.
+    foreach ($content in "'[]'", "'not json'", "'{`"Items`":[]}'", "'{`"SfBackupCatalog`":5,`"Items`":[]}'") {
+        $file = "`$p = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-hostile-{0}.json' -f [guid]::NewGuid()); Set-Content -Path `$p -Value $content"
+        Add-Case "$file; Get-SfBackupCatalog -CachePath `$p" 'SfInvalidCatalogFile*' 'catalog file'
+        Add-Case "$file; Test-SfBackupChain -CachePath `$p" 'SfInvalidCatalogFile*' 'catalog file'
+        Add-Case "$file; Restore-SfService fabric:/CalcApp/CalcService -PointInTime (Get-Date) -Catalog `$p -Force" 'SfInvalidCatalogFile*' 'catalog file'
+    }
+    Add-Case "Test-SfBackupChain -CachePath (Join-Path ([IO.Path]::GetTempPath()) 'sfbackup-no-such-catalog.json')" 'SfCatalogFileUnreadable*' 'catalog file'
+    Add-Case "Restore-SfApplication fabric:/CalcApp -PointInTime (Get-Date) -Catalog (Join-Path ([IO.Path]::GetTempPath()) 'sfbackup-no-such-catalog.json') -Force" 'SfCatalogFileUnreadable*' 'catalog file'
+    Add-Case 'Get-SfBackupCatalog -Storage $masked -ApplicationName fabric:/CalcApp' 'SfMaskedStorageSecret*' 'masked storage'
+    Add-Case "Get-SfBackupCatalog -ServiceName fabric:/CalcApp/CalcService -StartTime '2026-12-01' -EndTime '2026-11-01'" 'SfInvalidTimeRange*' 'time range'
+    foreach ($name in $entityNames) { Add-Case "Get-SfBackupCatalog -ServiceName $name" $binding 'entity name' }
+
     # Time ranges that no backup can match.
     foreach ($scope in "-PartitionId $seed", '-ServiceName fabric:/CalcApp/CalcService', '-ApplicationName fabric:/CalcApp') {
         Add-Case "Get-SfBackup $scope -StartTime '2026-12-01' -EndTime '2026-11-01'" 'SfInvalidTimeRange*' 'time range'

@@ -21,7 +21,7 @@ Describe 'Module' {
         $names = (Get-Command -Module SfBackup).Name | Sort-Object
         $manifest = Import-PowerShellDataFile (Join-Path $env:SFBACKUP_MODULE_FOLDER 'SfBackup.psd1')
         $names | Should -Be ($manifest.CmdletsToExport | Sort-Object)
-        $names.Count | Should -Be 38
+        $names.Count | Should -Be 40
     }
 
     It 'offers -WhatIf and -Confirm on every cmdlet that changes the cluster' {

@@ -21,7 +21,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     private static readonly string[] ServiceAction = ["ServiceName", "PassThru", "Session"];
     private static readonly string[] ApplicationAction = ["ApplicationName", "PassThru", "Session"];
     private static readonly string[] EntityQuery = ["ApplicationName", "ServiceName", "PartitionId", "Session"];
-    private static readonly string[] PointInTimeRestore = ["PointInTime", "Storage", "AllowPartial", "ThrottleLimit", "Wait", "WaitTimeoutSec", "RestoreTimeoutMinutes", "Force", "Session"];
+    private static readonly string[] PointInTimeRestore = ["PointInTime", "Storage", "Catalog", "AllowPartial", "ThrottleLimit", "Wait", "WaitTimeoutSec", "RestoreTimeoutMinutes", "Force", "Session"];
     private static readonly string[] PolicyDefinition = ["Name", "Storage", "Interval", "RunTime", "RunDay", "MaxIncrementalBackups", "RetentionDuration", "MinimumBackupCount", "AutoRestoreOnDataLoss", "ValidateConnection", "Session"];
 
     /// <summary>One row of the documented surface: parameters, ShouldProcess, output types (';'-separated), ConfirmImpact (1 Low, 2 Medium, 3 High), SupportsPaging.</summary>
@@ -63,6 +63,9 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
         ["Export-SfBackupConfiguration"] = new(["Path", "SecretName", "NoClobber", "Session"], true, "System.String", Impact: 1),
         ["Compare-SfBackupConfiguration"] = new(["Path", "Session"], false, "SfBackup.Client.Models.SfConfigDifference"),
         ["Sync-SfBackupConfiguration"] = new(["Path", "Secret", "SecretResolver", "Prune", "Reapply", "Force", "Session"], true, "SfBackup.Client.Models.SfConfigStep"),
+
+        ["Get-SfBackupCatalog"] = new([.. EntityQuery, "Storage", "CachePath", "Refresh", "StartTime", "EndTime"], false, "SfBackup.Client.Models.BackupInfo"),
+        ["Test-SfBackupChain"] = new(["InputObject", "CachePath", "ClusterSession", "Session"], false, "SfBackup.Client.Models.SfChainReport"),
 
         ["New-SfBackupPolicy"] = new(PolicyDefinition, true, "SfBackup.Client.Models.BackupPolicy"),
         ["Set-SfBackupPolicy"] = new([.. PolicyDefinition, "PassThru"], true, "SfBackup.Client.Models.BackupPolicy"),

@@ -161,3 +161,40 @@ public sealed class ConfigurationTests : IAsyncLifetime
         Assert.DoesNotContain(journal, e => e.Body.Contains("****", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The catalog file: what a cluster listed comes back the same from the file, and a file that is not a catalog is refused.</summary>
+public sealed class CatalogFileTests : IAsyncLifetime
+{
+    private readonly EmulatorFixture _emulator = EmulatorFixture.With();
+
+    public ValueTask InitializeAsync() => _emulator.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
+
+    [Fact]
+    public async Task A_catalog_read_back_from_its_file_is_the_listing_backup_for_backup()
+    {
+        var listed = await SfBackupCatalog.FromClusterAsync(_emulator.Client(), null, TestContext.Current.CancellationToken);
+        Assert.NotEmpty(listed);
+        var text = SfBackupCatalog.ToJson(listed, ["http://127.0.0.1"], new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc));
+        var read = SfBackupCatalog.FromJson(text);
+
+        Assert.Equal(SfBackupCatalog.ToJson(read, ["http://127.0.0.1"], new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc)), text);
+        Assert.Equal(listed.Select(b => (b.BackupId, b.PartitionId, b.BackupType, b.CreationTimeUtc, b.LsnOfLastBackupRecord, b.EpochOfLastBackupRecord?.ToString(), b.BackupLocation)),
+            read.Select(b => (b.BackupId, b.PartitionId, b.BackupType, b.CreationTimeUtc, b.LsnOfLastBackupRecord, b.EpochOfLastBackupRecord?.ToString(), b.BackupLocation)));
+        var reports = SfBackupCatalog.Chains(read);
+        Assert.All(reports, r => Assert.Equal("Complete", r.State));
+        Assert.Equal(read.Count, reports.Sum(r => r.Backups));
+    }
+
+    [Theory]
+    [InlineData("{}", "no \"SfBackupCatalog\" version")]
+    [InlineData("{\"SfBackupCatalog\":2,\"Items\":[]}", "version 2")]
+    [InlineData("nope", "not valid JSON")]
+    public void A_file_that_is_not_a_catalog_is_refused(string json, string reason)
+    {
+        var refused = Assert.Throws<SfRefusedInputException>(() => SfBackupCatalog.FromJson(json));
+        Assert.Equal("SfInvalidCatalogFile", refused.ErrorId);
+        Assert.Contains(reason, refused.Message);
+    }
+}

@@ -52,6 +52,7 @@ public sealed partial class FormattingTests : IAsyncLifetime
         { "SfBackupHealth (with the last drill)", "Get-SfBackupHealth -ServiceName fabric:/CalcApp/CalcService -IncludeLastVerified" },
         { "SfConfigDifference", Drifted + "Compare-SfBackupConfiguration -Path $f" },
         { "SfConfigStep", Drifted + "Sync-SfBackupConfiguration -Path $f -Prune -Force" },
+        { "SfChainReport", "Get-SfBackupCatalog -ServiceName fabric:/CalcApp/CalcService | Test-SfBackupChain" },
         { "SfDrillResult", "Test-SfLastBackup -ServiceName fabric:/CalcApp/CalcService -VerifyOnly -WarningAction SilentlyContinue" },
     };
 

@@ -376,6 +376,7 @@ namespace SfBackup.Client.Models
     [JsonSerializable(typeof(SfPagedList<BackupConfigurationInfo>))]
     [JsonSerializable(typeof(BackupConfigurationInfo))]
     [JsonSerializable(typeof(SfPagedList<BackupInfo>))]
+    [JsonSerializable(typeof(List<BackupInfo>))]
     [JsonSerializable(typeof(BackupProgressInfo))]
     [JsonSerializable(typeof(RestorePartitionDescription))]
     [JsonSerializable(typeof(DisableBackupDescription))]

@@ -69,6 +69,20 @@ namespace SfBackup.Client.Operations
             return SfRestorePlanner.Plan(target.Name!, targets, source.Name!, scheme, backups, pointInTimeUtc);
         }
 
+        /// <summary>
+        /// The plan from backups already listed (a catalog file): the source service's backups at or before the time,
+        /// matched with the target's partitions by key range. Only the target's partitions are read.
+        /// </summary>
+        public static async Task<IReadOnlyList<SfRestoreStep>> PlanServiceFromAsync(SfBackupClient client, string targetServiceName, string sourceServiceName,
+            IReadOnlyList<BackupInfo> listed, DateTime pointInTimeUtc, CancellationToken cancellationToken)
+        {
+            var target = SfEntity.Service(targetServiceName);
+            var source = SfEntity.Service(sourceServiceName).Name!;
+            var targets = await client.GetPartitions(targetServiceName).ReadAllAsync(cancellationToken).ConfigureAwait(false);
+            var backups = listed.Where(b => b.ServiceName != null && SfEntity.Service(b.ServiceName).Name == source && b.CreationTimeUtc <= pointInTimeUtc).ToList();
+            return SfRestorePlanner.Plan(target.Name!, targets, source, null, backups, pointInTimeUtc);
+        }
+
         public static async Task<IReadOnlyList<SfRestoreOutcome>> RunAsync(SfBackupClient client, IReadOnlyList<SfRestoreStep> steps, SfRestoreOptions options,
             Action<SfRestoreStep, RestoreProgressInfo>? observe, CancellationToken cancellationToken)
         {

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SfBackup.Client.Models;
 using SfBackup.Client.Operations;
+using SfBackup.Client.Transport;
 using SfBackup.PowerShell.Binding;
 
 namespace SfBackup.PowerShell.Cmdlets
@@ -25,6 +26,33 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter]
         [ValidateNotNull]
         public BackupStorage? Storage { get; set; }
+
+        /// <summary><para type="description">Plan from a catalog file (Get-SfBackupCatalog -CachePath) instead of listing backups: only the target's partitions are read from the cluster. Give -Storage too when the backups are not in the target's policy storage; it is sent with every restore.</para></summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Catalog { get; set; }
+
+        private List<BackupInfo>? _catalog;
+
+        /// <summary>The -Catalog file's backups, read once per command; a file that cannot be read stops the command.</summary>
+        protected List<BackupInfo> CatalogBackups()
+        {
+            if (_catalog != null) return _catalog;
+            var path = GetUnresolvedProviderPathFromPSPath(Catalog!);
+            try
+            {
+                _catalog = SfBackupCatalog.FromJson(System.IO.File.ReadAllText(path, System.Text.Encoding.UTF8));
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "SfCatalogFileUnreadable", ErrorCategory.ReadError, Catalog));
+            }
+            catch (SfRefusedInputException ex)
+            {
+                Refuse(ex, Catalog, path);
+            }
+            return _catalog!;
+        }
 
         /// <summary><para type="description">Restore the partitions that can be restored even when others cannot (no source partition, no usable backup); those are reported as Skipped.</para></summary>
         [Parameter]
@@ -183,6 +211,12 @@ namespace SfBackup.PowerShell.Cmdlets
             var source = SfEntity.Service(string.IsNullOrEmpty(SourceServiceName) ? ServiceName : SourceServiceName!).Name!;
             var storage = Storage;
             var pointInTime = PointInTimeUtc;
+            if (Catalog != null)
+            {
+                var catalog = CatalogBackups();
+                Restore(target, $"{source} in the catalog {Catalog}", (client, token) => SfRestoreRunner.PlanServiceFromAsync(client, target, source, catalog, pointInTime, token));
+                return;
+            }
             Restore(target, Storage == null ? source : $"{source} in {Storage}",
                 (client, token) => SfRestoreRunner.PlanServiceAsync(client, target, source, storage, pointInTime, token));
         }
@@ -218,14 +252,17 @@ namespace SfBackup.PowerShell.Cmdlets
             var source = SfEntity.Application(string.IsNullOrEmpty(SourceApplicationName) ? ApplicationName : SourceApplicationName!).Name!;
             var storage = Storage;
             var pointInTime = PointInTimeUtc;
-            Restore(target, Storage == null ? source : $"{source} in {Storage}", async (client, token) =>
+            var catalog = Catalog == null ? null : CatalogBackups();
+            Restore(target, catalog != null ? $"{source} in the catalog {Catalog}" : Storage == null ? source : $"{source} in {Storage}", async (client, token) =>
             {
                 var services = await client.GetServices(target).ReadAllAsync(token).ConfigureAwait(false);
                 var steps = new List<SfRestoreStep>();
                 foreach (var service in services.Where(s => s.Name != null && !string.Equals(s.ServiceKind, "Stateless", StringComparison.OrdinalIgnoreCase)))
                 {
                     var sourceService = source + service.Name!.Substring(target.Length);
-                    steps.AddRange(await SfRestoreRunner.PlanServiceAsync(client, service.Name, sourceService, storage, pointInTime, token).ConfigureAwait(false));
+                    steps.AddRange(catalog != null
+                        ? await SfRestoreRunner.PlanServiceFromAsync(client, service.Name, sourceService, catalog, pointInTime, token).ConfigureAwait(false)
+                        : await SfRestoreRunner.PlanServiceAsync(client, service.Name, sourceService, storage, pointInTime, token).ConfigureAwait(false));
                 }
                 return steps;
             });
