@@ -49,6 +49,45 @@ Describe 'Help' {
     }
 }
 
+Describe 'Help of every cmdlet, as Get-Help shows it' {
+    It 'ships about_SfBackup' {
+        $topic = Get-Help about_SfBackup | Out-String
+        $topic | Should -Match 'CONNECTIONS AND SESSIONS'
+        $topic | Should -Match 'FullyQualifiedErrorId'
+    }
+
+    BeforeDiscovery {
+        # The module is imported after discovery: the cmdlets come from the manifest.
+        $exported = (Import-PowerShellDataFile (Join-Path $env:SFBACKUP_MODULE_FOLDER 'SfBackup.psd1')).CmdletsToExport | ForEach-Object { @{ Name = $_ } }
+    }
+
+    It '<Name>: -WhatIf and -Confirm in the syntax where it changes the cluster, every parameter described, defaults shown, inputs and related links' -ForEach $exported {
+        $command = Get-Command $Name
+        $help = Get-Help $Name -Full
+        $shouldProcess = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].SupportsShouldProcess
+        foreach ($syntax in @($help.syntax.syntaxItem)) {
+            $names = @($syntax.parameter.name)
+            if ($shouldProcess) { $names | Should -Contain 'WhatIf'; $names | Should -Contain 'Confirm' }
+            else { $names | Should -Not -Contain 'WhatIf' }
+        }
+        foreach ($parameter in @($help.parameters.parameter | Where-Object { $_.name })) {
+            ($parameter.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$($parameter.name) needs a description"
+        }
+        # A parameter that starts with a value of its own shows it as its default.
+        $instance = [Activator]::CreateInstance($command.ImplementingType)
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($parameter in $command.Parameters.Values | Where-Object { $_.Name -notin $common -and -not $_.Attributes.DontShow }) {
+            $value = $instance.($parameter.Name)
+            $empty = if ($parameter.ParameterType.IsValueType) { [Activator]::CreateInstance($parameter.ParameterType) } else { $null }
+            if ($null -eq $value -or $value -eq $empty -or "$value" -eq '') { continue }
+            $shown = ($help.parameters.parameter | Where-Object Name -eq $parameter.Name).defaultValue
+            "$shown" | Should -BeLike "$("$value".TrimEnd('/'))*" -Because "-$($parameter.Name) starts as $value"
+        }
+        @($help.inputTypes.inputType).Count | Should -BeGreaterThan 0
+        @($help.relatedLinks.navigationLink.linkText) | Should -Contain 'about_SfBackup'
+    }
+}
+
 Describe 'Connections' {
     AfterEach { Disconnect-SfCluster -ErrorAction SilentlyContinue }
 

@@ -198,3 +198,48 @@ public sealed class CatalogFileTests : IAsyncLifetime
         Assert.Contains(reason, refused.Message);
     }
 }
+
+/// <summary>Sync-SfBackupConfiguration -Prune in a real engine: every removal is asked first, unless -Force.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class SyncPromptTests : IAsyncLifetime
+{
+    private readonly EmulatorFixture _emulator = EmulatorFixture.With();
+    private readonly RecordingHost _host = new("No");
+    private System.Management.Automation.Runspaces.Runspace _runspace = null!;
+    private readonly string _file = Path.Combine(Path.GetTempPath(), "sfbackup-prune-" + Guid.NewGuid().ToString("N") + ".json");
+
+    public async ValueTask InitializeAsync()
+    {
+        await _emulator.InitializeAsync();
+        _runspace = ModuleEngine.Open(_host);
+        ModuleEngine.Run(_runspace, "param($Url, $File) Connect-SfCluster -Endpoint $Url | Out-Null; Export-SfBackupConfiguration -Path $File",
+            new Dictionary<string, object> { ["Url"] = _emulator.BaseUri, ["File"] = _file }).ThrowIfErrors();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _runspace.Dispose();
+        await _emulator.DisposeAsync();
+        File.Delete(_file);
+    }
+
+    private int Disables => _emulator.Journal.Snapshot().Count(e => e.RawTarget.Contains("/$/DisableBackup", StringComparison.Ordinal));
+
+    [Fact]
+    public void A_prune_asks_before_each_removal_and_sends_none_that_was_refused_then_Force_sends_it_unasked()
+    {
+        ModuleEngine.Run(_runspace, "Enable-SfServiceBackup fabric:/Inventory/Stock -BackupPolicyName HourlyFileShareBackupPolicy").ThrowIfErrors();
+
+        var refused = ModuleEngine.Run(_runspace, "param($File) Sync-SfBackupConfiguration -Path $File -Prune", new Dictionary<string, object> { ["File"] = _file }).ThrowIfErrors();
+        var prompt = Assert.Single(_host.Prompts);
+        Assert.Contains("Disable backup", prompt);
+        Assert.Contains("fabric:/Inventory/Stock", prompt);
+        Assert.Empty(refused.Output);
+        Assert.Equal(0, Disables);
+
+        var forced = ModuleEngine.Run(_runspace, "param($File) Sync-SfBackupConfiguration -Path $File -Prune -Force", new Dictionary<string, object> { ["File"] = _file }).ThrowIfErrors();
+        Assert.Single(_host.Prompts);
+        Assert.Equal("Applied", Assert.Single(forced.Output.Select(o => o.BaseObject).OfType<SfConfigStep>()).Result);
+        Assert.Equal(1, Disables);
+    }
+}

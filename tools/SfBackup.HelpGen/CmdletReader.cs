@@ -6,15 +6,29 @@ namespace SfBackup.HelpGen;
 
 public sealed record HelpParameter(
     string Name, string TypeName, string FullTypeName, string Description, bool Required, string Position,
-    bool ByValue, bool ByPropertyName, bool Globbing, IReadOnlyList<string> Aliases, IReadOnlyList<string> Sets, bool Hidden);
+    bool ByValue, bool ByPropertyName, bool Globbing, IReadOnlyList<string> Aliases, IReadOnlyList<string> Sets, bool Hidden)
+{
+    /// <summary>
+    /// The default Get-Help shows: a [PSDefaultValue] when the parameter has one, otherwise what its description says
+    /// after "default" ("(default 4)", "Default: the drill partitions' policy storage"); null when it says nothing.
+    /// </summary>
+    public string? DefaultValue { get; init; }
+}
 
 public sealed record HelpExample(string Code, string Remarks);
 
 public sealed record HelpCommand(
     string Verb, string Noun, string Synopsis, string Description, IReadOnlyList<HelpParameter> Parameters,
-    IReadOnlyList<string> Outputs, IReadOnlyList<HelpExample> Examples, string? DefaultSet)
+    IReadOnlyList<string> Outputs, IReadOnlyList<HelpExample> Examples, string? DefaultSet, bool SupportsShouldProcess = false)
 {
     public string Name => $"{Verb}-{Noun}";
+
+    /// <summary>Every cmdlet name the help text mentions (Verb-SfNoun), in order of first mention.</summary>
+    public IEnumerable<string> Mentions() =>
+        System.Text.RegularExpressions.Regex.Matches(
+                string.Join(" ", new[] { Synopsis, Description }.Concat(Parameters.Select(p => p.Description)).Concat(Examples.SelectMany(e => new[] { e.Code, e.Remarks }))),
+                @"\b[A-Z][a-z]+-Sf[A-Za-z]+\b")
+            .Select(m => m.Value).Distinct();
 
     public IEnumerable<string> Missing()
     {
@@ -68,7 +82,8 @@ public static class CmdletReader
         return new HelpCommand(
             (string)cmdlet.ConstructorArguments[0].Value!, (string)cmdlet.ConstructorArguments[1].Value!,
             Para(doc, "synopsis"), Para(doc, "description"), parameters, outputs, examples,
-            cmdlet.NamedArguments.Where(a => a.MemberName == "DefaultParameterSetName").Select(a => (string?)a.TypedValue.Value).FirstOrDefault());
+            cmdlet.NamedArguments.Where(a => a.MemberName == "DefaultParameterSetName").Select(a => (string?)a.TypedValue.Value).FirstOrDefault(),
+            cmdlet.NamedArguments.Any(a => a.MemberName == "SupportsShouldProcess" && a.TypedValue.Value is true));
     }
 
     private static HelpParameter ReadParameter(PropertyInfo property, Dictionary<string, XElement> docs)
@@ -79,13 +94,26 @@ public static class CmdletReader
         var aliases = Attribute(property, "AliasAttribute")?.ConstructorArguments[0].Value is IEnumerable<CustomAttributeTypedArgument> list
             ? list.Select(a => (string)a.Value!).ToList() : [];
         var doc = docs.GetValueOrDefault($"P:{DocName(property.DeclaringType!)}.{property.Name}");
+        var description = Para(doc, "description");
+        var declared = Attribute(property, "PSDefaultValueAttribute")?.NamedArguments
+            .Where(a => a.MemberName is "Help" or "Value").OrderBy(a => a.MemberName == "Help" ? 0 : 1).Select(a => a.TypedValue.Value?.ToString()).FirstOrDefault();
         return new HelpParameter(
-            property.Name, ShortName(property.PropertyType), property.PropertyType.FullName ?? property.PropertyType.Name, Para(doc, "description"),
+            property.Name, ShortName(property.PropertyType), property.PropertyType.FullName ?? property.PropertyType.Name, description,
             attributes.Any(a => Named<bool>(a, "Mandatory")), position < 0 ? "named" : position.ToString(),
             attributes.Any(a => Named<bool>(a, "ValueFromPipeline")), attributes.Any(a => Named<bool>(a, "ValueFromPipelineByPropertyName")),
             Attribute(property, "SupportsWildcardsAttribute") is not null, aliases,
             attributes.Select(a => Named<string>(a, "ParameterSetName") ?? "__AllParameterSets").Distinct().ToList(),
-            attributes.Any(a => Named<bool>(a, "DontShow")));
+            attributes.Any(a => Named<bool>(a, "DontShow")))
+        {
+            DefaultValue = declared ?? DefaultIn(description),
+        };
+    }
+
+    /// <summary>What a description gives as the default: "(default 4)", "default: 00:30:00", "Default: the cluster's"; up to ; ) or the sentence's end.</summary>
+    public static string? DefaultIn(string description)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(description, @"\b[Dd]efault(?: is)?:?\s+(?<value>[^;)]+?)(?=[;)]|\.(?:\s|$)|$)");
+        return match.Success ? match.Groups["value"].Value.Trim() : null;
     }
 
     /// <summary>The id XML doc comments use for a type: generic bases appear as Name`1.</summary>

@@ -56,7 +56,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter ReportHealth { get; set; }
 
-        /// <summary><para type="description">With -ReportHealth: how long a report stands before it is removed (default one hour; run the check more often than this).</para></summary>
+        /// <summary><para type="description">With -ReportHealth: how long a report stands before it is removed (default 01:00:00, one hour; run the check more often than this).</para></summary>
         [Parameter]
         [ValidateTimeSpanRange("00:01:00", "30.00:00:00")]
         public TimeSpan HealthTimeToLive { get; set; } = TimeSpan.FromHours(1);
