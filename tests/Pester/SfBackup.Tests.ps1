@@ -88,6 +88,30 @@ Describe 'Help of every cmdlet, as Get-Help shows it' {
     }
 }
 
+Describe 'Tab completion' {
+    BeforeAll { Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null }
+    AfterAll { Disconnect-SfCluster -ErrorAction SilentlyContinue }
+
+    It 'completes -PartitionId with the cluster''s stateful partition ids, never file names' {
+        New-Item -ItemType File -Path (Join-Path $TestDrive 'a1b2-not-a-partition.txt') | Out-Null
+        Push-Location $TestDrive
+        try {
+            $line = 'Suspend-SfPartitionBackup -PartitionId a1b2'
+            $matches = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        }
+        finally { Pop-Location }
+        $matches.CompletionText | Should -Be @('a1b2c3d4-0001-4000-8000-000000000001', 'a1b2c3d4-0002-4000-8000-000000000002', 'a1b2c3d4-0003-4000-8000-000000000003', 'a1b2c3d4-0004-4000-8000-000000000004')
+        $matches.ToolTip | Should -Match 'fabric:/Inventory/Stock Int64Range'
+    }
+
+    It 'offers no stateless service to a backup cmdlet, and offers it to Get-SfPartition' {
+        $line = 'Enable-SfServiceBackup -ServiceName fabric:/CalcApp/Calc'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('fabric:/CalcApp/CalcService')
+        $line = 'Get-SfPartition -ServiceName fabric:/CalcApp/Calc'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('fabric:/CalcApp/CalcGateway', 'fabric:/CalcApp/CalcService')
+    }
+}
+
 Describe 'Connections' {
     AfterEach { Disconnect-SfCluster -ErrorAction SilentlyContinue }
 

@@ -228,7 +228,7 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
     [InlineData("Get-SfBackup -ApplicationName Inv", "fabric:/Inventory")]
     [InlineData("Get-SfPartition -ServiceName fabric:/CalcApp/CalcS", "fabric:/CalcApp/CalcService")]
     [InlineData("Resume-SfServiceBackup -ServiceName Inventory/", "fabric:/Inventory/Stock")]
-    [InlineData("Get-SfBackupConfiguration -ServiceName calcapp/calcg", "fabric:/CalcApp/CalcGateway")]
+    [InlineData("Get-SfPartition -ServiceName calcapp/calcg", "fabric:/CalcApp/CalcGateway")]
     public void Tab_completes_policy_application_and_service_names_from_the_cluster(string input, string expected)
     {
         using var ps = PowerShell.Create(_runspace);
@@ -236,6 +236,39 @@ public sealed class EngineBehaviourTests : IAsyncLifetime
         var completion = CommandCompletion.CompleteInput(input, input.Length, null, ps);
 
         Assert.Equal([expected], completion.CompletionMatches.Select(m => m.CompletionText));
+    }
+
+    // A stateless service has no backups: the backup cmdlets do not offer it (and fall back to nothing, not to file names).
+    [Theory]
+    [InlineData("Get-SfBackupConfiguration -ServiceName calcapp/calcg")]
+    [InlineData("Suspend-SfServiceBackup -ServiceName fabric:/CalcApp/CalcG")]
+    [InlineData("Restore-SfService -ServiceName fabric:/CalcApp/CalcG")]
+    public void Backup_cmdlets_do_not_offer_stateless_services(string input)
+    {
+        using var ps = PowerShell.Create(_runspace);
+
+        var completion = CommandCompletion.CompleteInput(input, input.Length, null, ps);
+
+        Assert.DoesNotContain(completion.CompletionMatches, m => m.CompletionText.Contains("CalcGateway", StringComparison.Ordinal));
+        Assert.DoesNotContain(completion.CompletionMatches, m => m.ResultType == CompletionResultType.ProviderItem || m.ResultType == CompletionResultType.ProviderContainer);
+    }
+
+    [Theory]
+    [InlineData("Resume-SfPartitionBackup -PartitionId ", 6)]
+    [InlineData("Resume-SfPartitionBackup -PartitionId a1b2", 4)]
+    [InlineData("Get-SfBackup -ServiceName fabric:/Inventory/Stock -PartitionId ", 4)]
+    [InlineData("Get-SfBackupHealth -ApplicationName fabric:/CalcApp -PartitionId ", 2)]
+    [InlineData("Get-SfBackup -ServiceName fabric:/CalcApp/CalcService -PartitionId 1daa", 1)]
+    public void Tab_completes_partition_ids_of_stateful_services_narrowed_by_the_service_or_application_on_the_line(string input, int count)
+    {
+        using var ps = PowerShell.Create(_runspace);
+
+        var completion = CommandCompletion.CompleteInput(input, input.Length, null, ps);
+
+        Assert.Equal(count, completion.CompletionMatches.Count);
+        Assert.All(completion.CompletionMatches, m => Assert.True(Guid.TryParse(m.CompletionText, out _), m.CompletionText));
+        Assert.DoesNotContain(completion.CompletionMatches, m => m.CompletionText == "0b1e9c42-3c55-4f2b-8f4e-0f6a1f0c7a11");
+        Assert.All(completion.CompletionMatches, m => Assert.Contains("fabric:/", m.ToolTip));
     }
 
     // The request trace follows -Verbose as PowerShell users expect: the switch when it is given (either way), else

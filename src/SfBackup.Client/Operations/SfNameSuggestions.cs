@@ -24,19 +24,69 @@ namespace SfBackup.Client.Operations
         public static Task<IReadOnlyList<string>> ApplicationNamesAsync(SfBackupClient client, string typed, CancellationToken cancellationToken) =>
             CollectAsync(client.GetApplications(), a => a.Name, typed, cancellationToken);
 
+        /// <summary>Partition completion reads the partitions of at most this many services.</summary>
+        public const int MaxServices = 16;
+
         /// <summary>
         /// Services whose name starts with what was typed: the applications are listed first, then the services of
         /// those the typed text can lie in (all of them until it names one, up to <see cref="MaxApplications"/>).
+        /// With <paramref name="statefulOnly"/>, stateless services (which have no backups) are left out.
         /// </summary>
-        public static async Task<IReadOnlyList<string>> ServiceNamesAsync(SfBackupClient client, string typed, CancellationToken cancellationToken)
+        public static async Task<IReadOnlyList<string>> ServiceNamesAsync(SfBackupClient client, string typed, CancellationToken cancellationToken, bool statefulOnly = false)
         {
             var text = (typed ?? "").Trim('\'', '"');
             var full = text.StartsWith("fabric:", StringComparison.OrdinalIgnoreCase) ? text : "fabric:/" + text.TrimStart('/');
             var applications = await CollectAsync(client.GetApplications(), a => a.Name, "", cancellationToken).ConfigureAwait(false);
             var names = new List<string>();
             foreach (var application in applications.Where(a => CouldHold(a, full)).Take(MaxApplications))
-                names.AddRange(await CollectAsync(client.GetServices(application), s => s.Name, text, cancellationToken).ConfigureAwait(false));
+                names.AddRange(await CollectAsync(client.GetServices(application), s => statefulOnly && IsStateless(s) ? null : s.Name, text, cancellationToken).ConfigureAwait(false));
             return names.Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
+        }
+
+        private static bool IsStateless(Models.SfService service) => string.Equals(service.ServiceKind, "Stateless", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Stateful partitions whose id starts with what was typed, of <paramref name="serviceName"/> when given, else
+        /// of the stateful services of <paramref name="applicationName"/> (or of every application, up to
+        /// <see cref="MaxApplications"/>), at most <see cref="MaxServices"/> services: each with its service and key range.
+        /// </summary>
+        public static async Task<IReadOnlyList<Models.SfPartition>> PartitionsAsync(SfBackupClient client, string typed, string? serviceName, string? applicationName,
+            CancellationToken cancellationToken)
+        {
+            var prefix = (typed ?? "").Trim('\'', '"', '{');
+            var services = new List<string>();
+            try
+            {
+                if (!string.IsNullOrEmpty(serviceName)) services.Add(SfEntity.Service(serviceName!).Name!);
+                else
+                {
+                    var applications = !string.IsNullOrEmpty(applicationName)
+                        ? new List<string> { SfEntity.Application(applicationName!).Name! }
+                        : (await CollectAsync(client.GetApplications(), a => a.Name, "", cancellationToken).ConfigureAwait(false)).Take(MaxApplications).ToList();
+                    foreach (var application in applications)
+                        services.AddRange(await CollectAsync(client.GetServices(application), s => IsStateless(s) ? null : s.Name, "", cancellationToken).ConfigureAwait(false));
+                }
+            }
+            catch (ArgumentException)
+            {
+                return new List<Models.SfPartition>();
+            }
+            var partitions = new List<Models.SfPartition>();
+            foreach (var service in services.Take(MaxServices))
+            {
+                try
+                {
+                    var pager = client.GetPartitions(service);
+                    for (var page = 0; page < MaxPages && pager.HasMore; page++)
+                        partitions.AddRange((await pager.NextPageAsync(cancellationToken).ConfigureAwait(false))
+                            .Where(p => p.IsStateful && p.PartitionId != Guid.Empty && p.PartitionId.ToString("D").StartsWith(prefix, StringComparison.OrdinalIgnoreCase)));
+                }
+                catch (Exception ex) when (ex is Transport.SfClientException || ex is OperationCanceledException || ex is ObjectDisposedException)
+                {
+                    // what was found so far is still worth offering
+                }
+            }
+            return partitions;
         }
 
         /// <summary>fabric:/App can hold a service named like fabric:/Ap… (typed so far) or fabric:/App/Sv….</summary>

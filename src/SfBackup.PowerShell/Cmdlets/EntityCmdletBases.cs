@@ -20,6 +20,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("PartitionInformation")]
         [PartitionIdTransformation]
+        [ArgumentCompleter(typeof(PartitionIdCompleter))]
         public Guid PartitionId { get; set; }
 
         /// <summary>

@@ -30,6 +30,7 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("PartitionInformation")]
         [PartitionIdTransformation(AllowMissing = true)]
+        [ArgumentCompleter(typeof(PartitionIdCompleter))]
         public Guid PartitionId { get; set; }
 
         /// <summary>The entity the bound parameters name, most specific first; null when none is given.</summary>
