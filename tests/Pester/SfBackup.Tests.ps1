@@ -115,6 +115,13 @@ Describe 'Tab completion' {
 Describe 'Connections' {
     AfterEach { Disconnect-SfCluster -ErrorAction SilentlyContinue }
 
+    It 'writes a connection''s endpoints as addresses in CSV, not as a type name' {
+        $connection = Connect-SfCluster -Endpoint $script:Emulator.Url, http://127.0.0.1:1 -NoDefault
+        $row = $connection | ConvertTo-Csv | ConvertFrom-Csv
+        $row.Endpoints | Should -Be ("$($script:Emulator.Url.TrimEnd('/'))/ http://127.0.0.1:1/")
+        "$($connection.Endpoints)" | Should -Not -Match 'System\.'
+    }
+
     It 'Connect-SfCluster returns the connection and makes it the default' {
         $connection = Connect-SfCluster -Endpoint $script:Emulator.Url
         $connection.Endpoints[0].ToString() | Should -Be ($script:Emulator.Url.TrimEnd('/') + '/')

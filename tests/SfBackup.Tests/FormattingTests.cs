@@ -60,11 +60,11 @@ public sealed partial class FormattingTests : IAsyncLifetime
     private const string Drifted = "$f = (New-TemporaryFile).FullName; Export-SfBackupConfiguration -Path $f; Set-SfBackupPolicy HourlyFileShareBackupPolicy -Interval 02:00:00; "
         + "Resume-SfServiceBackup fabric:/CalcApp/CalcService; Enable-SfServiceBackup fabric:/Inventory/Stock -BackupPolicyName HourlyFileShareBackupPolicy; ";
 
-    private string Render(string make, string formatter)
+    private string Render(string make, string formatter, int width = 80)
     {
         _emulator.Reset();
         var outcome = ModuleEngine.Run(_runspace,
-            "param($Url, $Secret) $objects = @(" + make + "); $objects | " + formatter + " | Out-String -Width 80",
+            "param($Url, $Secret) $objects = @(" + make + "); $objects | " + formatter + " | Out-String -Width " + width,
             new Dictionary<string, object> { ["Url"] = _emulator.BaseUri, ["Secret"] = Secret() }).ThrowIfErrors();
         return string.Concat(outcome.Output.Select(o => o.ToString()));
     }
@@ -88,6 +88,33 @@ public sealed partial class FormattingTests : IAsyncLifetime
         // The header fits on one line: the next line is the underline, not the rest of a wrapped header.
         Assert.Matches(@"^[- ]+$", lines[1]);
         Assert.True(lines.Count >= 3, $"{type}: no rows:\n{text}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Outputs))]
+    public void At_160_columns_no_cell_is_cut_and_at_80_the_two_key_columns_are_whole(string type, string make)
+    {
+        // At 160 nothing is cut but a last column of free text (a reason, a problem), which has no bound.
+        var wide = Render(make, "Format-Table", 160);
+        var wideLines = wide.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
+        var lastColumn = System.Text.RegularExpressions.Regex.Matches(wideLines[1], "-+").Last();
+        var freeText = new[] { "Reason", "Problem", "Detail" }.Any(h => wideLines[0].Substring(lastColumn.Index).TrimStart().StartsWith(h, StringComparison.Ordinal));
+        foreach (var row in wideLines.Skip(2))
+        {
+            var cells = freeText && row.Length > lastColumn.Index ? row.Substring(0, lastColumn.Index) : row;
+            Assert.True(!cells.Contains('…'), $"{type}: a cell is cut at 160 columns:\n{wide}");
+        }
+
+        var text = Render(make, "Format-Table");
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
+        // The underline gives each column's span; the first two columns (the status or name, and the id) stay whole.
+        var spans = System.Text.RegularExpressions.Regex.Matches(lines[1], "-+").Take(2).Select(m => (m.Index, End: m.Index + m.Length)).ToList();
+        var end = spans.Count == 1 || lines[0].Length <= spans[1].End ? int.MaxValue : spans[1].End + 1;
+        foreach (var row in lines.Skip(2))
+        {
+            var key = row.Length <= end ? row : row.Substring(0, end);
+            Assert.True(!key.Contains('…'), $"{type}: a key column is cut at 80 columns:\n{text}");
+        }
     }
 
     [Theory]

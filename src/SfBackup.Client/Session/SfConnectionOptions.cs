@@ -155,7 +155,7 @@ namespace SfBackup.Client.Session
                 throw new ArgumentOutOfRangeException(nameof(TotalTimeout), "The total timeout must be positive.");
             return new SfConnectionOptions
             {
-                Endpoints = endpoints,
+                Endpoints = new SfEndpointList(endpoints),
                 ApiVersion = ApiVersion,
                 ServerTimeoutSec = ServerTimeoutSec,
                 RequestTimeout = RequestTimeout,
