@@ -117,6 +117,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Tells the cluster not to restore partitions automatically after data loss.</para>
     /// <para type="description">POST /Partitions/{partitionId}/$/SkipAutoRestore (api-version 9.1).</para>
     /// </summary>
+    /// <example>
+    /// <code>Skip-SfPartitionAutoRestore 1daae3f5-7fd6-42e9-b1ba-8c05f873994d</code>
+    /// <para>The cluster will not restore this partition by itself after a data loss.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfPartition fabric:/CalcApp/CalcService | Skip-SfPartitionAutoRestore -WhatIf</code>
+    /// <para>Shows which partitions would be changed, and changes nothing.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Skip, "SfPartitionAutoRestore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SfActionResult))]
     public sealed class SkipSfPartitionAutoRestoreCommand : PartitionActionCmdletBase
@@ -147,6 +155,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Gets the state of the latest restore of partitions.</para>
     /// <para type="description">GET /Partitions/{partitionId}/$/GetRestoreProgress (api-version 6.2-preview).</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfPartitionRestoreProgress 1daae3f5-7fd6-42e9-b1ba-8c05f873994d</code>
+    /// <para>The state of the partition's latest restore, with the restored epoch and LSN.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfPartition fabric:/CalcApp/CalcService | Get-SfPartitionRestoreProgress</code>
+    /// <para>The latest restore of every partition of a service.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfPartitionRestoreProgress")]
     [OutputType(typeof(RestoreProgressInfo))]
     public sealed class GetSfPartitionRestoreProgressCommand : PartitionProgressCmdletBase<RestoreProgressInfo>
@@ -159,6 +175,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Gets the state of the latest backup of partitions.</para>
     /// <para type="description">GET /Partitions/{partitionId}/$/GetBackupProgress (api-version 6.4).</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfPartitionBackupProgress 1daae3f5-7fd6-42e9-b1ba-8c05f873994d</code>
+    /// <para>The state of the partition's latest backup.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfPartition fabric:/CalcApp/CalcService | Get-SfPartitionBackupProgress</code>
+    /// <para>The latest backup of every partition of a service.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfPartitionBackupProgress")]
     [OutputType(typeof(BackupProgressInfo))]
     public sealed class GetSfPartitionBackupProgressCommand : PartitionProgressCmdletBase<BackupProgressInfo>

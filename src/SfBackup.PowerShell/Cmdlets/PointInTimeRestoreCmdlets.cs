@@ -182,8 +182,8 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="description">Each stateful partition of the service is matched with the source partition of the same key range (Int64Range: the same LowKey and HighKey; Named: the same name; Singleton: Singleton) and gets the latest backup taken at or before -PointInTime whose chain back to its full backup is complete. When a partition cannot be matched or has no usable backup, nothing is restored unless -AllowPartial. One confirmation covers the whole plan; -WhatIf shows the plan. Then POST /Partitions/{id}/$/Restore (api-version 6.4) for each, -ThrottleLimit at a time.</para>
     /// </summary>
     /// <example>
-    /// <code>Restore-SfService fabric:/CalcApp/CalcService -PointInTime '2026-11-30 02:00' -WhatIf</code>
-    /// <para>Shows which backup each partition would get, and sends nothing.</para>
+    /// <code>Restore-SfService fabric:/CalcApp/CalcService -PointInTime '2026-11-30 02:00' -AllowPartial -WhatIf</code>
+    /// <para>Shows which backup each partition would get (a partition with none that old as Skipped), and sends nothing.</para>
     /// </example>
     /// <example>
     /// <code>Restore-SfService fabric:/CalcApp/CalcService -PointInTime $t -Storage $storage -Wait -Force</code>
@@ -227,8 +227,12 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="description">Restore-SfService for each stateful service of the application, as one plan with one confirmation: each service's source is the service of the same name under the source application. Nothing is restored when any partition of any service cannot be, unless -AllowPartial.</para>
     /// </summary>
     /// <example>
-    /// <code>Restore-SfApplication fabric:/CalcApp -PointInTime (Get-Date).AddHours(-6) -Wait</code>
-    /// <para>Back to how CalcApp was six hours ago, after one confirmation.</para>
+    /// <code>Restore-SfApplication fabric:/CalcApp -PointInTime (Get-Date).AddHours(-6) -AllowPartial -Wait</code>
+    /// <para>Back to how CalcApp was six hours ago, after one confirmation; a partition with no backup that old is Skipped instead of stopping the whole plan.</para>
+    /// </example>
+    /// <example>
+    /// <code>Restore-SfApplication fabric:/CalcApp -PointInTime '2026-01-11 12:00' -AllowPartial -WhatIf</code>
+    /// <para>Shows which backup each partition of each stateful service would get (a partition with none that old as Skipped), and sends nothing.</para>
     /// </example>
     [Cmdlet(VerbsData.Restore, "SfApplication", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(SfRestoreStep))]

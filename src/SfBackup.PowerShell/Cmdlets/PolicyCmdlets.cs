@@ -144,7 +144,7 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="description">GET then POST /BackupRestore/BackupPolicies/{name}/$/Update (api-version 6.4). Clusters answer policies with their storage secrets masked, so changing a policy whose storage has a secret needs -Storage again.</para>
     /// </summary>
     /// <example>
-    /// <code>Set-SfBackupPolicy -Name every4h -Interval '02:00:00'</code>
+    /// <code>Set-SfBackupPolicy -Name HourlyFileShareBackupPolicy -Interval '02:00:00'</code>
     /// <para>Changes only the schedule of a policy whose storage has no secret.</para>
     /// </example>
     /// <example>
@@ -214,6 +214,10 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <code>Get-SfBackupPolicy -Name Daily*</code>
     /// <para>Policies whose name starts with Daily; no error when none does.</para>
     /// </example>
+    /// <example>
+    /// <code>Get-SfBackupPolicy | Select-Object Name, Schedule, Storage</code>
+    /// <para>Every policy's schedule and storage (secrets are masked by the cluster).</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfBackupPolicy", SupportsPaging = true)]
     [OutputType(typeof(BackupPolicy))]
     public sealed class GetSfBackupPolicyCommand : SfCmdlet
@@ -255,6 +259,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Deletes backup policies. Asks first (ConfirmImpact High).</para>
     /// <para type="description">POST /BackupRestore/BackupPolicies/{name}/$/Delete (api-version 6.4). A policy still in use must be disabled where it is enabled first.</para>
     /// </summary>
+    /// <example>
+    /// <code>Remove-SfBackupPolicy HourlyFileShareBackupPolicy -WhatIf</code>
+    /// <para>Shows what would be deleted, and deletes nothing.</para>
+    /// </example>
+    /// <example>
+    /// <code>Remove-SfBackupPolicy HourlyFileShareBackupPolicy -Confirm:$false</code>
+    /// <para>Deletes the policy without asking (a runbook); a policy still enabled somewhere is refused by the cluster.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Remove, "SfBackupPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
     public sealed class RemoveSfBackupPolicyCommand : SfCmdlet
@@ -279,6 +291,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Gets the applications, services and partitions a backup policy is enabled on.</para>
     /// <para type="description">GET /BackupRestore/BackupPolicies/{name}/$/GetBackupEnabledEntities (paged, api-version 6.4).</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfBackupPolicyEntity DailyAzureBackupPolicy</code>
+    /// <para>The applications, services and partitions the policy is enabled on.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfBackupPolicy | Get-SfBackupPolicyEntity</code>
+    /// <para>Where every policy is enabled.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfBackupPolicyEntity", SupportsPaging = true)]
     [OutputType(typeof(BackupEntity))]
     public sealed class GetSfBackupPolicyEntityCommand : SfCmdlet

@@ -56,6 +56,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Gets the backup configuration (policy, inheritance, suspension) of an application, service or partition.</para>
     /// <para type="description">GET /Applications|Services/{id}/$/GetBackupConfigurationInfo (paged: the entity and what under it has its own settings) or /Partitions/{id}/$/GetBackupConfigurationInfo (api-version 6.4).</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfBackupConfiguration -ApplicationName fabric:/CalcApp</code>
+    /// <para>The application's policy and suspension, and those of its services and partitions that have settings of their own.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfPartition fabric:/CalcApp/CalcService | Get-SfBackupConfiguration</code>
+    /// <para>Each partition's effective policy, where it is inherited from, and whether backup is suspended.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfBackupConfiguration", SupportsPaging = true)]
     [OutputType(typeof(BackupConfigurationInfo))]
     public sealed class GetSfBackupConfigurationCommand : EntityQueryCmdletBase
@@ -133,6 +141,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Lists the cluster's applications, optionally by name with wildcards.</para>
     /// <para type="description">GET /Applications (paged, api-version 6.1). Output pipes into Get-SfService and the application cmdlets.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfApplication</code>
+    /// <para>Every application of the cluster.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfApplication -Name fabric:/Calc* | Get-SfService</code>
+    /// <para>The services of the applications whose name starts with fabric:/Calc.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfApplication", SupportsPaging = true)]
     [OutputType(typeof(SfApplication))]
     public sealed class GetSfApplicationCommand : SfCmdlet
@@ -157,6 +173,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Lists the services of an application.</para>
     /// <para type="description">GET /Applications/{applicationId}/$/GetServices (paged, api-version 6.0). Output pipes into Get-SfPartition and the service cmdlets.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfService fabric:/CalcApp</code>
+    /// <para>The application's services, stateful and stateless.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfApplication | Get-SfService | Where-Object ServiceKind -eq Stateful</code>
+    /// <para>Every stateful service of the cluster: the ones that can be backed up.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfService", SupportsPaging = true)]
     [OutputType(typeof(SfService))]
     public sealed class GetSfServiceCommand : ApplicationCmdletBase
@@ -175,6 +199,10 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <example>
     /// <code>Get-SfApplication | Get-SfService | Get-SfPartition</code>
     /// <para>Every partition of the cluster, with its service kind.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfPartition fabric:/Inventory/Stock | Select-Object PartitionId, PartitionInformation</code>
+    /// <para>Each partition's id and key range.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "SfPartition", SupportsPaging = true)]
     [OutputType(typeof(SfPartition))]

@@ -15,8 +15,8 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para>Connects to the local emulator (or a local dev cluster) at http://127.0.0.1:19080 and makes it the default.</para>
     /// </example>
     /// <example>
-    /// <code>$c = Connect-SfCluster -Endpoint https://gw1:19080, https://gw2:19080 -ClientCertificate (Get-Item Cert:\CurrentUser\My\&lt;thumbprint&gt;) -TimeoutSec 120 -NoDefault</code>
-    /// <para>Connects to a secure cluster with two gateways for scripts that pass -Session $c.</para>
+    /// <code>$c = Connect-SfCluster -Endpoint https://gw1:19080, https://gw2:19080 -ClientCertificate $cert -TimeoutSec 120 -NoDefault</code>
+    /// <para>Connects to a secure cluster with two gateways for scripts that pass -Session $c; $cert holds its private key (on Windows, for example, Get-Item Cert:\CurrentUser\My\THUMBPRINT).</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Connect, "SfCluster")]
     [OutputType(typeof(SfClusterConnection))]
@@ -157,6 +157,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Gets this runspace's default cluster connection.</para>
     /// <para type="description">The connection Connect-SfCluster last made the default in the calling runspace, which every cmdlet there uses when -Session is not given. An error when this runspace has none, whatever other runspaces hold.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-SfClusterConnection</code>
+    /// <para>This runspace's default connection: endpoints, authentication, api-version.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SfClusterConnection | Format-List</code>
+    /// <para>The same with every setting shown.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SfClusterConnection")]
     [OutputType(typeof(SfClusterConnection))]
     public sealed class GetSfClusterConnectionCommand : PSCmdlet
@@ -178,6 +186,14 @@ namespace SfBackup.PowerShell.Cmdlets
     /// <para type="synopsis">Closes a cluster connection (default: this runspace's default) and frees its HTTP resources.</para>
     /// <para type="description">Cmdlets that still hold the closed connection through -Session fail with SfConnectionClosed. Closing the default leaves no default until the next Connect-SfCluster.</para>
     /// </summary>
+    /// <example>
+    /// <code>Disconnect-SfCluster</code>
+    /// <para>Closes this runspace's default connection.</para>
+    /// </example>
+    /// <example>
+    /// <code>$c = Connect-SfCluster -NoDefault; Disconnect-SfCluster -Session $c</code>
+    /// <para>Closes a connection that is not the default.</para>
+    /// </example>
     [Cmdlet(VerbsCommunications.Disconnect, "SfCluster")]
     [OutputType(typeof(void))]
     public sealed class DisconnectSfClusterCommand : PSCmdlet
