@@ -242,6 +242,35 @@ namespace SfBackup.PowerShell
             }
         }
 
+        /// <summary>The text of a file the user named (a PowerShell path); one that cannot be read stops the command with <paramref name="errorId"/>.</summary>
+        protected string ReadUserFile(string path, string errorId)
+        {
+            try
+            {
+                return System.IO.File.ReadAllText(GetUnresolvedProviderPathFromPSPath(path), System.Text.Encoding.UTF8);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, errorId, ErrorCategory.ReadError, path));
+                throw;
+            }
+        }
+
+        /// <summary>A catalog file (Get-SfBackupCatalog -CachePath): one that cannot be read, or is not a catalog, stops the command.</summary>
+        protected System.Collections.Generic.List<BackupInfo> ReadCatalogFile(string path)
+        {
+            var text = ReadUserFile(path, "SfCatalogFileUnreadable");
+            try
+            {
+                return SfBackupCatalog.FromJson(text);
+            }
+            catch (SfRefusedInputException ex)
+            {
+                Refuse(ex, path, GetUnresolvedProviderPathFromPSPath(path));
+                throw;
+            }
+        }
+
         /// <summary>-WhatIf as bound, or else $WhatIfPreference: for cmdlets that output their plan instead of running it.</summary>
         protected bool IsWhatIf()
         {

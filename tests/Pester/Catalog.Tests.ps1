@@ -4,10 +4,10 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'SfBackup.TestHelpers.ps1')
-    $script:Storage = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-catalog-{0}' -f [guid]::NewGuid())
-    $fast = @('--Emulator:AcceptedSeconds=0.2', '--Emulator:BackupSeconds=0.3', '--Emulator:RestoreSeconds=0.5', "--Emulator:StorageDirectory=$script:Storage")
-    $script:OldEmulator = Start-SfTestEmulator -Settings $fast
-    $script:NewEmulator = Start-SfTestEmulator -Settings ($fast + '--Emulator:NewCluster=true')
+    $script:Pair = Start-SfTestEmulatorPair
+    $script:OldEmulator = $script:Pair.Source
+    $script:NewEmulator = $script:Pair.Rebuilt
+    $script:Storage = $script:Pair.Storage
     Import-SfBackupUnderTest
     $script:BlobStorage = New-SfBackupStorage -ConnectionString (ConvertTo-SecureString 'DefaultEndpointsProtocol=https;AccountName=emulator;AccountKey=emulator-account-key' -AsPlainText -Force) -ContainerName BackupContainer
 
@@ -24,9 +24,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-SfTestEmulator $script:OldEmulator
-    Stop-SfTestEmulator $script:NewEmulator
-    Remove-Item $script:Storage -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SfTestEmulatorPair $script:Pair
 }
 
 Describe 'Get-SfBackupCatalog and Test-SfBackupChain' {

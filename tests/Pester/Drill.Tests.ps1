@@ -4,10 +4,10 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'SfBackup.TestHelpers.ps1')
-    $script:Storage = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-drill-{0}' -f [guid]::NewGuid())
-    $fast = @('--Emulator:AcceptedSeconds=0.2', '--Emulator:BackupSeconds=0.3', '--Emulator:RestoreSeconds=0.5', "--Emulator:StorageDirectory=$script:Storage")
-    $script:ProdEmulator = Start-SfTestEmulator -Settings $fast
-    $script:DrillEmulator = Start-SfTestEmulator -Settings ($fast + '--Emulator:NewCluster=true')
+    $script:Pair = Start-SfTestEmulatorPair
+    $script:ProdEmulator = $script:Pair.Source
+    $script:DrillEmulator = $script:Pair.Rebuilt
+    $script:Storage = $script:Pair.Storage
     Import-SfBackupUnderTest
 
     function Reset-Both {
@@ -30,9 +30,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-SfTestEmulator $script:ProdEmulator
-    Stop-SfTestEmulator $script:DrillEmulator
-    Remove-Item $script:Storage -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SfTestEmulatorPair $script:Pair
 }
 
 Describe 'Test-SfLastBackup' {

@@ -24,10 +24,10 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'SfBackup.TestHelpers.ps1')
-    $script:Storage = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-examples-{0}' -f [guid]::NewGuid())
-    $fast = @('--Emulator:AcceptedSeconds=0.2', '--Emulator:BackupSeconds=0.3', '--Emulator:RestoreSeconds=0.5', "--Emulator:StorageDirectory=$script:Storage")
-    $script:Main = Start-SfTestEmulator -Settings $fast
-    $script:DrillEmulator = Start-SfTestEmulator -Settings ($fast + '--Emulator:NewCluster=true')
+    $script:Pair = Start-SfTestEmulatorPair
+    $script:Main = $script:Pair.Source
+    $script:DrillEmulator = $script:Pair.Rebuilt
+    $script:Storage = $script:Pair.Storage
     Import-SfBackupUnderTest
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-examples-work-{0}' -f [guid]::NewGuid())
     New-Item -ItemType Directory -Path $script:Work | Out-Null
@@ -41,9 +41,8 @@ BeforeAll {
 
 AfterAll {
     Disconnect-SfCluster -ErrorAction SilentlyContinue
-    Stop-SfTestEmulator $script:Main
-    Stop-SfTestEmulator $script:DrillEmulator
-    Remove-Item $script:Storage, $script:Work -Recurse -Force -ErrorAction SilentlyContinue
+    Stop-SfTestEmulatorPair $script:Pair
+    Remove-Item $script:Work -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'Help examples' {

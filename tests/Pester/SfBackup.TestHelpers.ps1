@@ -34,6 +34,23 @@ function Start-SfTestEmulator {
     throw 'The emulator did not start within 30 seconds.'
 }
 
+# Two emulators on fast timings that share one storage folder: a cluster, and the same cluster rebuilt (the same
+# services, new partition ids), as a drill target or a disaster-recovery cluster uses it.
+function Start-SfTestEmulatorPair {
+    $storage = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-shared-{0}' -f [guid]::NewGuid())
+    $fast = @('--Emulator:AcceptedSeconds=0.2', '--Emulator:BackupSeconds=0.3', '--Emulator:RestoreSeconds=0.5', "--Emulator:StorageDirectory=$storage")
+    $source = Start-SfTestEmulator -Settings $fast
+    [pscustomobject]@{ Storage = $storage; Source = $source; Rebuilt = Start-SfTestEmulator -Settings ($fast + '--Emulator:NewCluster=true') }
+}
+
+function Stop-SfTestEmulatorPair {
+    param($Pair)
+    if (-not $Pair) { return }
+    Stop-SfTestEmulator $Pair.Source
+    Stop-SfTestEmulator $Pair.Rebuilt
+    Remove-Item $Pair.Storage -Recurse -Force -ErrorAction SilentlyContinue
+}
+
 function Stop-SfTestEmulator {
     param($Emulator)
     if ($Emulator -and -not $Emulator.Process.HasExited) { Stop-Process -Id $Emulator.Process.Id -Force }

@@ -67,15 +67,7 @@ namespace SfBackup.PowerShell.Cmdlets
             if (path != null && File.Exists(path) && !Refresh)
             {
                 WriteVerbose($"Answering from the catalog file {path}; no cluster is asked.");
-                try
-                {
-                    catalog = SfBackupCatalog.FromJson(File.ReadAllText(path, Encoding.UTF8));
-                }
-                catch (SfRefusedInputException ex)
-                {
-                    Refuse(ex, CachePath, path);
-                    return;
-                }
+                catalog = ReadCatalogFile(CachePath!);
             }
             else
             {
@@ -144,22 +136,7 @@ namespace SfBackup.PowerShell.Cmdlets
 
         protected override void EndProcessing()
         {
-            if (CachePath != null)
-            {
-                var path = GetUnresolvedProviderPathFromPSPath(CachePath);
-                try
-                {
-                    _backups.AddRange(SfBackupCatalog.FromJson(File.ReadAllText(path, Encoding.UTF8)));
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(new ErrorRecord(ex, "SfCatalogFileUnreadable", ErrorCategory.ReadError, CachePath));
-                }
-                catch (SfRefusedInputException ex)
-                {
-                    Refuse(ex, CachePath, path);
-                }
-            }
+            if (CachePath != null) _backups.AddRange(ReadCatalogFile(CachePath));
             var reports = SfBackupCatalog.Chains(SfBackupCatalog.Sorted(_backups));
             var clusters = Clusters();
             // Not TryInvoke: that would resolve the default session, which -ClusterSession does not need.

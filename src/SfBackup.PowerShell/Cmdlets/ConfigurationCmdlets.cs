@@ -19,24 +19,14 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary>The file written by Export-SfBackupConfiguration, read as the wanted state; null when it cannot be read (the error is written).</summary>
         protected SfBackupConfiguration ReadFile(string path)
         {
-            var full = GetUnresolvedProviderPathFromPSPath(path);
-            string text;
-            try
-            {
-                text = File.ReadAllText(full, Encoding.UTF8);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "SfConfigurationFileUnreadable", ErrorCategory.ReadError, path));
-                throw;
-            }
+            var text = ReadUserFile(path, "SfConfigurationFileUnreadable");
             try
             {
                 return SfBackupConfiguration.FromJson(text);
             }
             catch (SfRefusedInputException ex)
             {
-                Refuse(ex, path, full);
+                Refuse(ex, path, GetUnresolvedProviderPathFromPSPath(path));
                 throw;
             }
         }

@@ -6,7 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SfBackup.Client.Models;
 using SfBackup.Client.Operations;
-using SfBackup.Client.Transport;
 using SfBackup.PowerShell.Binding;
 
 namespace SfBackup.PowerShell.Cmdlets
@@ -35,24 +34,7 @@ namespace SfBackup.PowerShell.Cmdlets
         private List<BackupInfo>? _catalog;
 
         /// <summary>The -Catalog file's backups, read once per command; a file that cannot be read stops the command.</summary>
-        protected List<BackupInfo> CatalogBackups()
-        {
-            if (_catalog != null) return _catalog;
-            var path = GetUnresolvedProviderPathFromPSPath(Catalog!);
-            try
-            {
-                _catalog = SfBackupCatalog.FromJson(System.IO.File.ReadAllText(path, System.Text.Encoding.UTF8));
-            }
-            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "SfCatalogFileUnreadable", ErrorCategory.ReadError, Catalog));
-            }
-            catch (SfRefusedInputException ex)
-            {
-                Refuse(ex, Catalog, path);
-            }
-            return _catalog!;
-        }
+        protected List<BackupInfo> CatalogBackups() => _catalog ??= ReadCatalogFile(Catalog!);
 
         /// <summary><para type="description">Restore the partitions that can be restored even when others cannot (no source partition, no usable backup); those are reported as Skipped.</para></summary>
         [Parameter]
