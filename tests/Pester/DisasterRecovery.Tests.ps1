@@ -78,6 +78,8 @@ Describe 'Backup health runbook' {
         $unhealthy.Count | Should -Be 6
         ($unhealthy | Group-Object Status | ForEach-Object { '{0}={1}' -f $_.Name, $_.Count }) | Should -Be @('NeverBackedUp=4', 'Suspended=2')
         ($alert | ConvertFrom-Json).text | Should -Be 'Service Fabric backups need attention: 4 NeverBackedUp, 2 Suspended'
+        # The webhook gets status names, not enum numbers.
+        (($alert | ConvertFrom-Json).partitions.Status | Sort-Object -Unique) | Should -Be @('NeverBackedUp', 'Suspended')
         $health = Invoke-RestMethod ($script:Old.Url.TrimEnd('/') + '/Partitions/a1b2c3d4-0001-4000-8000-000000000001/$/GetHealth?api-version=6.0')
         $event = $health.HealthEvents | Where-Object { $_.SourceId -eq 'SfBackup' -and $_.Property -eq 'BackupRpo' }
         $event.HealthState | Should -Be 'Warning'
