@@ -59,6 +59,17 @@ Show-Step 'Are backups happening? Get-SfBackupHealth -Summary, then the partitio
 Get-SfBackupHealth -Summary | Format-Table | Out-Host
 Get-SfBackupHealth -Unhealthy | Format-Table | Out-Host
 
+Show-Step 'Do the backups restore? Test-SfLastBackup -VerifyOnly checks each latest backup''s chain (a drill with -DrillSession restores it)'
+Test-SfLastBackup -ServiceName fabric:/Inventory/Stock -VerifyOnly -WarningAction SilentlyContinue | Format-Table | Out-Host
+
+Show-Step 'Configuration as code: Export-SfBackupConfiguration, then Compare-SfBackupConfiguration after a change'
+$configuration = Join-Path ([IO.Path]::GetTempPath()) 'sfbackup-demo-configuration.json'
+Export-SfBackupConfiguration -Path $configuration
+Set-SfBackupPolicy -Name every4h -Interval '02:00:00'
+Compare-SfBackupConfiguration -Path $configuration | Format-Table | Out-Host
+Sync-SfBackupConfiguration -Path $configuration | Format-Table | Out-Host
+Remove-Item $configuration
+
 Show-Step 'Stateless partitions are skipped with a warning'
 Get-SfPartition -ServiceName fabric:/CalcApp/CalcGateway | Enable-SfPartitionBackup -BackupPolicyName every4h
 

@@ -98,7 +98,7 @@ public sealed partial class FormattingTests : IAsyncLifetime
         var wide = Render(make, "Format-Table", 160);
         var wideLines = wide.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
         var lastColumn = System.Text.RegularExpressions.Regex.Matches(wideLines[1], "-+").Last();
-        var freeText = new[] { "Reason", "Problem", "Detail" }.Any(h => wideLines[0].Substring(lastColumn.Index).TrimStart().StartsWith(h, StringComparison.Ordinal));
+        var freeText = new[] { "Reason", "Problem" }.Any(h => wideLines[0].Substring(lastColumn.Index).TrimStart().StartsWith(h, StringComparison.Ordinal));
         foreach (var row in wideLines.Skip(2))
         {
             var cells = freeText && row.Length > lastColumn.Index ? row.Substring(0, lastColumn.Index) : row;
