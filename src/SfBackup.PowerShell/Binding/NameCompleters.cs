@@ -9,58 +9,57 @@ using SfBackup.Client.Operations;
 
 namespace SfBackup.PowerShell.Binding
 {
-    /// <summary>Tab completion over the default connection; the listing and matching are SfNameSuggestions'.</summary>
-    public abstract class SfNameCompleter : IArgumentCompleter
+    /// <summary>What every completer shares: the default connection, and a short deadline so a slow cluster never freezes the prompt.</summary>
+    internal static class SfCompletion
     {
         private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
 
-        protected abstract System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token);
-
-        public virtual IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
+        /// <summary>The suggestions, or none when this runspace has no open connection.</summary>
+        public static IReadOnlyList<T> Ask<T>(Func<SfBackupClient, CancellationToken, System.Threading.Tasks.Task<IReadOnlyList<T>>> suggest)
         {
             // A completer has no session state, so a reset runspace is not detected here; completion only reads.
             var session = SfModuleState.Get(null);
-            if (session == null || session.IsDisposed) return Enumerable.Empty<CompletionResult>();
+            if (session == null || session.IsDisposed) return Array.Empty<T>();
             using (var deadline = new CancellationTokenSource(Deadline))
             {
-                var names = Suggest(new SfBackupClient(session), wordToComplete ?? "", deadline.Token).GetAwaiter().GetResult();
-                return names.Select(n => new CompletionResult(n.IndexOfAny(new[] { ' ', '\'', '$', '`' }) >= 0 ? "'" + n.Replace("'", "''") + "'" : n,
-                    n, CompletionResultType.ParameterValue, n)).ToList();
+                return suggest(new SfBackupClient(session), deadline.Token).GetAwaiter().GetResult();
             }
         }
     }
 
+    /// <summary>Tab completion of names; the listing and matching are SfNameSuggestions'.</summary>
+    public abstract class SfNameCompleter : IArgumentCompleter
+    {
+        protected abstract System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, string commandName, CancellationToken token);
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            SfCompletion.Ask((client, token) => Suggest(client, wordToComplete ?? "", commandName ?? "", token))
+                .Select(n => new CompletionResult(n.IndexOfAny(new[] { ' ', '\'', '$', '`' }) >= 0 ? "'" + n.Replace("'", "''") + "'" : n,
+                    n, CompletionResultType.ParameterValue, n)).ToList();
+    }
+
     public sealed class PolicyNameCompleter : SfNameCompleter
     {
-        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token) =>
+        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, string commandName, CancellationToken token) =>
             SfNameSuggestions.PolicyNamesAsync(client, typed, token);
     }
 
     public sealed class ApplicationNameCompleter : SfNameCompleter
     {
-        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token) =>
+        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, string commandName, CancellationToken token) =>
             SfNameSuggestions.ApplicationNamesAsync(client, typed, token);
     }
 
     /// <summary>
-    /// Service names; for the backup cmdlets only stateful services, which are the only ones with backups (Get-SfPartition
-    /// and Get-SfService take any).
+    /// Service names; for the backup cmdlets only stateful services, which are the only ones with backups
+    /// (Get-SfPartition takes any).
     /// </summary>
     public sealed class ServiceNameCompleter : SfNameCompleter
     {
-        private string _command = "";
-
-        public override IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            _command = commandName ?? "";
-            return base.CompleteArgument(commandName!, parameterName, wordToComplete, commandAst, fakeBoundParameters);
-        }
-
-        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, CancellationToken token) =>
+        protected override System.Threading.Tasks.Task<IReadOnlyList<string>> Suggest(SfBackupClient client, string typed, string commandName, CancellationToken token) =>
             SfNameSuggestions.ServiceNamesAsync(client, typed, token,
-                statefulOnly: !string.Equals(_command, "Get-SfPartition", StringComparison.OrdinalIgnoreCase));
+                statefulOnly: !string.Equals(commandName, "Get-SfPartition", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
@@ -69,25 +68,17 @@ namespace SfBackup.PowerShell.Binding
     /// </summary>
     public sealed class PartitionIdCompleter : IArgumentCompleter
     {
-        private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
-
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var session = SfModuleState.Get(null);
-            if (session == null || session.IsDisposed) return Enumerable.Empty<CompletionResult>();
             string? Bound(string name) => fakeBoundParameters != null && fakeBoundParameters.Contains(name) ? LanguagePrimitives.ConvertTo<string>(fakeBoundParameters[name]) : null;
-            using (var deadline = new CancellationTokenSource(Deadline))
-            {
-                var partitions = SfNameSuggestions.PartitionsAsync(new SfBackupClient(session), wordToComplete ?? "", Bound("ServiceName"), Bound("ApplicationName"), deadline.Token)
-                    .GetAwaiter().GetResult();
-                return partitions.Select(p =>
+            return SfCompletion.Ask((client, token) => SfNameSuggestions.PartitionsAsync(client, wordToComplete ?? "", Bound("ServiceName"), Bound("ApplicationName"), token))
+                .Select(p =>
                 {
                     var id = p.PartitionId.ToString("D");
                     var key = p.PartitionInformation?.ToString() ?? "";
                     return new CompletionResult(id, $"{id} {key}".Trim(), CompletionResultType.ParameterValue, $"{p.ServiceName} {key}".Trim());
                 }).ToList();
-            }
         }
     }
 }

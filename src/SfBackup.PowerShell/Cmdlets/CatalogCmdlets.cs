@@ -8,8 +8,6 @@ using System.Threading.Tasks;
 using SfBackup.Client.Models;
 using SfBackup.Client.Operations;
 using SfBackup.Client.Session;
-using SfBackup.Client.Transport;
-using SfBackup.PowerShell.Binding;
 
 namespace SfBackup.PowerShell.Cmdlets
 {
@@ -72,17 +70,7 @@ namespace SfBackup.PowerShell.Cmdlets
             else
             {
                 var entities = _entities.Count == 0 ? null : _entities;
-                if (Storage != null)
-                {
-                    try
-                    {
-                        SfBackupClient.RequireSendable(Storage, nameof(Storage));
-                    }
-                    catch (SfRefusedInputException ex)
-                    {
-                        Refuse(ex, Storage, "-Storage");
-                    }
-                }
+                // A masked -Storage is refused by FromStorageAsync before its first call, as one terminating error.
                 if (!TryInvoke("Catalog", "The catalog", (client, token) => Storage != null
                         ? SfBackupCatalog.FromStorageAsync(client, Storage, entities, token)
                         : SfBackupCatalog.FromClusterAsync(client, entities, token), out catalog)) return;
