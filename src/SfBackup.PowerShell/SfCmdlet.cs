@@ -23,7 +23,7 @@ namespace SfBackup.PowerShell
         private readonly ConcurrentQueue<ProgressRecord> _progress = new ConcurrentQueue<ProgressRecord>();
 
         /// <summary>How long the pipeline thread waits between two looks at what a call in flight has queued.</summary>
-        private const int PumpMilliseconds = 200;
+        protected const int PumpMilliseconds = 200;
         private SfBackupClient? _client;
 
         /// <summary>
@@ -230,7 +230,7 @@ namespace SfBackup.PowerShell
         /// read afterwards). Task.Wait spins briefly before it blocks, and needs no kernel event per call as the
         /// task's AsyncWaitHandle would.
         /// </summary>
-        private static bool Settled(Task task, int milliseconds)
+        protected static bool Settled(Task task, int milliseconds = PumpMilliseconds)
         {
             try
             {

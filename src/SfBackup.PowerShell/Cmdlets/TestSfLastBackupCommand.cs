@@ -261,14 +261,7 @@ namespace SfBackup.PowerShell.Cmdlets
                 }
                 FlushTrace();
                 if (ended) break;
-                try
-                {
-                    run.Wait(200);
-                }
-                catch (AggregateException)
-                {
-                    // read below
-                }
+                Settled(run); // how it ended is read below
             }
             QueueProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
             FlushTrace();
