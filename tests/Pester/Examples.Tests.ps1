@@ -31,7 +31,7 @@ BeforeAll {
     Import-SfBackupUnderTest
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-examples-work-{0}' -f [guid]::NewGuid())
     New-Item -ItemType Directory -Path $script:Work | Out-Null
-    # A client certificate with its private key, for Connect-SfCluster's example (nothing is sent to its gateways).
+    # A client certificate with its private key, for Connect-SfCluster's example (-SkipGatewayCheck: nothing is sent to its gateways).
     $rsa = [System.Security.Cryptography.RSA]::Create(2048)
     $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=sfbackup-example', $rsa,
         [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
@@ -54,6 +54,8 @@ Describe 'Help examples' {
         Reset-SfTestEmulator $script:Main
         Reset-SfTestEmulator $script:DrillEmulator
         Connect-SfCluster -Endpoint $script:Main.Url | Out-Null
+        # The examples' default address (no -Endpoint: 127.0.0.1:19080) is this run's emulator, whose port is its own.
+        $PSDefaultParameterValues = @{ 'Connect-SfCluster:Endpoint' = $script:Main.Url }
 
         # What the examples name.
         $p = '1daae3f5-7fd6-42e9-b1ba-8c05f873994d'

@@ -30,7 +30,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadata>
     /// <summary>The cmdlet surface as the README documents it.</summary>
     public static readonly Dictionary<string, Surface> Documented = new()
     {
-        ["Connect-SfCluster"] = new(["Endpoint", "ApiVersion", "TimeoutSec", "RequestTimeoutSec", "TotalTimeoutSec", "RetryCount", "ClientCertificate", "AccessToken", "ServerCertThumbprint", "SkipCertificateCheck", "AllowUnencryptedAuthentication", "Verify", "NoDefault"], false, "SfBackup.Client.Session.SfClusterConnection"),
+        ["Connect-SfCluster"] = new(["Endpoint", "ApiVersion", "TimeoutSec", "RequestTimeoutSec", "TotalTimeoutSec", "RetryCount", "ClientCertificate", "AccessToken", "ServerCertThumbprint", "SkipCertificateCheck", "AllowUnencryptedAuthentication", "SkipGatewayCheck", "Verify", "NoDefault"], false, "SfBackup.Client.Session.SfClusterConnection"),
         ["Get-SfClusterConnection"] = new([], false, "SfBackup.Client.Session.SfClusterConnection"),
         ["Disconnect-SfCluster"] = new(["Session"], false, "System.Void"),
         ["New-SfBackupStorage"] = new(["ConnectionString", "BlobServiceUri", "ManagedIdentityType", "StorageCredentialsSourceLocation", "ContainerName", "Path", "Credential", "SecondaryCredential", "FriendlyName"], false, "SfBackup.Client.Models.BackupStorage"),

@@ -147,7 +147,7 @@ public sealed class HostileWorldTests : IAsyncLifetime
     public async Task Item2_every_odd_but_valid_policy_name_reaches_exactly_its_own_route(string name)
     {
         await using var server = await ScriptedServer.AnswerAsync(200, "application/json", "");
-        var outcome = Run("param($Url, $Name) $c = Connect-SfCluster -Endpoint $Url -RetryCount 0 -NoDefault; Remove-SfBackupPolicy $Name -Session $c -Confirm:$false",
+        var outcome = Run("param($Url, $Name) $c = Connect-SfCluster -Endpoint $Url -RetryCount 0 -NoDefault -SkipGatewayCheck; Remove-SfBackupPolicy $Name -Session $c -Confirm:$false",
             new() { ["Url"] = server.BaseUri, ["Name"] = name });
         outcome.ThrowIfErrors();
         var target = Assert.Single(server.Targets);
@@ -162,7 +162,7 @@ public sealed class HostileWorldTests : IAsyncLifetime
     public async Task Item2_every_odd_but_valid_service_name_reaches_exactly_its_own_route(string name, string serviceId)
     {
         await using var server = await ScriptedServer.AnswerAsync(202, "application/json", "");
-        Run("param($Url, $Name) $c = Connect-SfCluster -Endpoint $Url -RetryCount 0 -NoDefault; Resume-SfServiceBackup $Name -Session $c",
+        Run("param($Url, $Name) $c = Connect-SfCluster -Endpoint $Url -RetryCount 0 -NoDefault -SkipGatewayCheck; Resume-SfServiceBackup $Name -Session $c",
             new() { ["Url"] = server.BaseUri, ["Name"] = name }).ThrowIfErrors();
         var target = Assert.Single(server.Targets);
         Assert.Equal("POST /Services/" + serviceId + "/$/ResumeBackup", Uri.UnescapeDataString(target.Split('?')[0]));
@@ -179,7 +179,7 @@ public sealed class HostileWorldTests : IAsyncLifetime
     public async Task Item3_an_html_answer_is_no_success_and_the_command_stops_once(string command)
     {
         await using var server = await ScriptedServer.AnswerAsync(200, "text/html", "<html><body>Welcome to nginx!</body></html>");
-        var script = "param($Url) Connect-SfCluster -Endpoint $Url -RetryCount 3 | Out-Null; " +
+        var script = "param($Url) Connect-SfCluster -Endpoint $Url -RetryCount 3 -SkipGatewayCheck | Out-Null; " +
                      $"$r = @(1..5 | ForEach-Object {{ {command} -ErrorAction Stop }}); 'unreachable'";
         var error = Terminates(script, new() { ["Url"] = server.BaseUri });
         Assert.Equal("SfNotServiceFabricGateway", Id(error));
@@ -191,22 +191,29 @@ public sealed class HostileWorldTests : IAsyncLifetime
     public async Task Item3_a_piped_state_change_against_an_html_server_stops_at_the_first_item_and_dollar_question_is_false()
     {
         await using var server = await ScriptedServer.AnswerAsync(200, "text/html; charset=utf-8", "<!DOCTYPE html><title>Login</title>");
-        var outcome = Run("param($Url, $Ids) Connect-SfCluster -Endpoint $Url | Out-Null; try { $Ids | Resume-SfPartitionBackup -ThrottleLimit 4 } catch { $_.FullyQualifiedErrorId }; $?",
+        var outcome = Run("param($Url, $Ids) Connect-SfCluster -Endpoint $Url -SkipGatewayCheck | Out-Null; try { $Ids | Resume-SfPartitionBackup -ThrottleLimit 4 } catch { $_.FullyQualifiedErrorId }; $?",
             new() { ["Url"] = server.BaseUri, ["Ids"] = Stock });
         Assert.StartsWith("SfNotServiceFabricGateway", outcome.Output[0].ToString());
         Assert.True(server.RequestCount <= 4, $"{server.RequestCount} requests");
     }
 
     [Fact]
-    public async Task Item3_Connect_Verify_says_at_once_that_an_endpoint_is_no_gateway_and_accepts_the_emulator()
+    public async Task Item3_Connect_says_at_once_that_an_endpoint_is_no_gateway_and_accepts_the_emulator()
     {
         await using var server = await ScriptedServer.AnswerAsync(200, "text/html", "<html>It works!</html>");
-        var error = Terminates("param($Url) Connect-SfCluster -Endpoint $Url -Verify", new() { ["Url"] = server.BaseUri });
+        var error = Terminates("param($Url) Connect-SfCluster -Endpoint $Url", new() { ["Url"] = server.BaseUri });
         Assert.Equal("SfNotServiceFabricGateway", Id(error));
+        Assert.Equal(1, server.RequestCount);
+        // The check fails the command before the default changes: the next command still acts on the emulator.
+        Assert.Equal(_emulator.BaseUri.Port, (int)Run("(Get-SfClusterConnection).Endpoints[0].Port").ThrowIfErrors().Output.Single().BaseObject);
 
-        var ok = Run("param($Url) (Connect-SfCluster -Endpoint $Url -Verify -NoDefault).Endpoints.Count", new() { ["Url"] = _emulator.BaseUri });
+        // -SkipGatewayCheck sends nothing; -Verify, once needed for the check, is still taken.
+        Run("param($Url) Connect-SfCluster -Endpoint $Url -SkipGatewayCheck -NoDefault | Out-Null", new() { ["Url"] = server.BaseUri }).ThrowIfErrors();
+        Assert.Equal(1, server.RequestCount);
+        var ok = Run("param($Url) $c = Connect-SfCluster -Endpoint $Url -Verify -NoDefault; $c.Endpoints.Count; $c.ClusterVersion", new() { ["Url"] = _emulator.BaseUri });
         ok.ThrowIfErrors();
         Assert.Equal(1, (int)ok.Output[0].BaseObject);
+        Assert.Matches(@"^\d+\.\d+", ok.Output[1].ToString());
         Assert.Contains(_emulator.Journal.Snapshot(), e => e.RawTarget.StartsWith("/$/GetClusterVersion", StringComparison.Ordinal));
     }
 
@@ -223,7 +230,7 @@ public sealed class HostileWorldTests : IAsyncLifetime
     private (ErrorRecord Error, TimeSpan Took) PipeFiveAndStop(Uri endpoint)
     {
         var clock = Stopwatch.StartNew();
-        var error = Terminates("param($Url, $Ids) Connect-SfCluster -Endpoint $Url -RetryCount 3 | Out-Null; $Ids | Resume-SfPartitionBackup",
+        var error = Terminates("param($Url, $Ids) Connect-SfCluster -Endpoint $Url -RetryCount 3 -SkipGatewayCheck | Out-Null; $Ids | Resume-SfPartitionBackup",
             new() { ["Url"] = endpoint, ["Ids"] = new[] { Stock[0], Stock[1], Stock[2], Stock[3], Seed } });
         return (error, clock.Elapsed);
     }
@@ -336,7 +343,7 @@ public sealed class HostileWorldTests : IAsyncLifetime
         var keyless = Terminates("param($Cert) Connect-SfCluster -Endpoint https://127.0.0.1:19999 -ClientCertificate $Cert", new() { ["Cert"] = publicOnly });
         Assert.Equal("SfCertificateWithoutPrivateKey", Id(keyless));
 
-        var allowed = Run("Connect-SfCluster -Endpoint http://127.0.0.1:19999 -AccessToken (ConvertTo-SecureString t -AsPlainText -Force) -AllowUnencryptedAuthentication -NoDefault | Out-Null");
+        var allowed = Run("Connect-SfCluster -Endpoint http://127.0.0.1:19999 -AccessToken (ConvertTo-SecureString t -AsPlainText -Force) -AllowUnencryptedAuthentication -NoDefault -SkipGatewayCheck | Out-Null");
         allowed.ThrowIfErrors();
         Assert.Contains(allowed.Warnings, w => w.Contains("http://", StringComparison.Ordinal));
     }
@@ -389,7 +396,7 @@ public sealed class HostileWorldTests : IAsyncLifetime
         Assert.True(string.IsNullOrEmpty(plain) || !plain.Contains("Request id", StringComparison.Ordinal), plain);
 
         await using var slow = await ScriptedServer.StartAsync(async (c, _) => await Task.Delay(5000, c.RequestAborted));
-        var timedOut = Run("param($Url) $c = Connect-SfCluster -Endpoint $Url -RequestTimeoutSec 1 -RetryCount 0 -NoDefault; Get-SfPartitionBackupProgress " + Seed + " -Session $c",
+        var timedOut = Run("param($Url) $c = Connect-SfCluster -Endpoint $Url -RequestTimeoutSec 1 -RetryCount 0 -NoDefault -SkipGatewayCheck; Get-SfPartitionBackupProgress " + Seed + " -Session $c",
             new() { ["Url"] = slow.BaseUri });
         var timeout = Assert.Single(timedOut.Errors);
         Assert.Equal("SfRequestTimedOut", Id(timeout));

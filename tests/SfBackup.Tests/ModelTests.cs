@@ -26,6 +26,16 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void Prepare_readies_every_answer_type_it_names_and_leaves_the_reading_as_it_was()
+    {
+        // Connect-SfCluster's warm-up: a type it cannot read from its sample would silently stay cold.
+        Assert.Empty(SfJsonContext.Prepare());
+        Assert.Empty(SfJsonContext.Prepare());
+        // Reading afterwards is unchanged (the samples leave nothing behind in the shared metadata).
+        Assert.Equal(RestoreState.Success, Read("""{"RestoreState":"Success","RestoredLsn":"7"}""").RestoreState);
+    }
+
+    [Fact]
     public void A_large_lsn_sent_as_a_plain_number_keeps_every_digit()
     {
         Assert.Equal(9007199254740993L, Read("""{"RestoreState":"Success","RestoredLsn":9007199254740993}""").RestoredLsn);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace SfBackup.Client.Models
 {
@@ -389,5 +390,59 @@ namespace SfBackup.Client.Models
     [JsonSerializable(typeof(SfPartitionHealth))]
     public partial class SfJsonContext : JsonSerializerContext
     {
+        /// <summary>
+        /// Builds the metadata and the read path of the answers commands read most, so that the first command after
+        /// Connect-SfCluster does not compile them: Connect-SfCluster calls it while its gateway read is on the wire.
+        /// Each type reads a sample that gives each of its simple properties a value of its type (nested objects and
+        /// lists are left out); nothing is sent and nothing is kept. Returns the types that could not be made ready
+        /// (none, as a test checks); such a type is left to the first call that reads it.
+        /// </summary>
+        public static IReadOnlyList<Type> Prepare()
+        {
+            var left = new List<Type>();
+            foreach (var info in new JsonTypeInfo[]
+            {
+                Default.RestoreProgressInfo, Default.BackupProgressInfo, Default.SfPagedListBackupInfo, Default.BackupInfo,
+                Default.SfPagedListBackupConfigurationInfo, Default.BackupConfigurationInfo, Default.SfPagedListSfPartition,
+                Default.SfPartition, Default.SfPagedListSfService, Default.SfService, Default.SfPagedListSfApplication,
+                Default.SfApplication, Default.SfPagedListBackupEntity, Default.BackupEntity,
+            })
+            {
+                try
+                {
+                    JsonSerializer.Deserialize(Sample(info), info);
+                }
+                catch (Exception ex) when (ex is JsonException || ex is NotSupportedException || ex is InvalidOperationException || ex is FormatException)
+                {
+                    left.Add(info.Type);
+                }
+            }
+            return left;
+        }
+
+        private static byte[] Sample(JsonTypeInfo info)
+        {
+            var buffer = new System.IO.MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                if (info.Kind == JsonTypeInfoKind.Object)
+                {
+                    foreach (var property in info.Properties)
+                    {
+                        if (property.Set == null) continue;
+                        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                        if (type == typeof(string)) writer.WriteString(property.Name, "");
+                        else if (type == typeof(bool)) writer.WriteBoolean(property.Name, false);
+                        else if (type == typeof(int) || type == typeof(long)) writer.WriteNumber(property.Name, 0);
+                        else if (type == typeof(Guid)) writer.WriteString(property.Name, global::System.Guid.Empty);
+                        else if (type == typeof(DateTime) || type == typeof(DateTimeOffset)) writer.WriteString(property.Name, "2020-01-01T00:00:00Z");
+                        else if (type.IsEnum) writer.WriteString(property.Name, Enum.GetName(type, Enum.GetValues(type).GetValue(0)!));
+                    }
+                }
+                writer.WriteEndObject();
+            }
+            return buffer.ToArray();
+        }
     }
 }

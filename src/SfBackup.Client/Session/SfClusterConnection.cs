@@ -22,8 +22,8 @@ namespace SfBackup.Client.Session
         {
             Options = (options ?? throw new ArgumentNullException(nameof(options))).ValidatedCopy();
             var validated = Options;
-            // Nothing is sent before the first call, so the HTTP stack (container, factory, first handler chain) is
-            // built in the background meanwhile; the first call waits for it only if it is not ready yet.
+            // The HTTP stack (container, factory, first handler chain) is built in the background meanwhile; the
+            // first call (Connect-SfCluster's gateway check, or the first command) waits for it only if it is not ready yet.
             _stack = Task.Run(() =>
             {
                 var stack = new SfHttpStack(validated, tls => CreateHandler(validated, tls));
@@ -43,6 +43,25 @@ namespace SfBackup.Client.Session
         public string ApiVersion => Options.ApiVersion ?? "(per operation)";
         public long? ServerTimeoutSec => Options.ServerTimeoutSec;
         public DateTime ConnectedAtUtc { get; }
+
+        /// <summary>The cluster version the gateway gave when <see cref="CheckGateway"/> read it; null when it was not read (-SkipGatewayCheck).</summary>
+        public string? ClusterVersion { get; private set; }
+
+        /// <summary>
+        /// Connect-SfCluster's gateway check: reads the cluster version (<see cref="Operations.SfBackupClient.VerifyGatewayAsync"/>,
+        /// which fails with <see cref="Transport.SfNotGatewayException"/> for anything but a gateway) and keeps it in
+        /// <see cref="ClusterVersion"/>. Blocks until the answer. While the read is on the wire, on a pool thread that
+        /// also compiles the HTTP stack's first request, the calling thread prepares the JSON read paths of the
+        /// answers commands read most (<see cref="Models.SfJsonContext.Prepare"/>): with two cores or more the two
+        /// overlap, and the first command after the check compiles almost nothing.
+        /// </summary>
+        public string CheckGateway(CancellationToken cancellationToken)
+        {
+            var client = new Operations.SfBackupClient(this);
+            var reading = Task.Run(() => client.VerifyGatewayAsync(cancellationToken), cancellationToken);
+            Models.SfJsonContext.Prepare();
+            return ClusterVersion = reading.GetAwaiter().GetResult();
+        }
         public bool IsDisposed => _disposed;
 
         internal SfTransport Transport { get; }

@@ -8,15 +8,15 @@ namespace SfBackup.PowerShell.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Connects to a cluster's HTTP gateway (or the local emulator) and makes the connection this runspace's default.</para>
-    /// <para type="description">Builds the connection every other cmdlet uses: endpoints, api-version, timeouts, retries and TLS settings. Sends nothing yet: the first cmdlet that needs the cluster does. The default belongs to the runspace: a Connect-SfCluster inside a function or script sets it for the whole runspace, while other runspaces (ForEach-Object -Parallel, Start-ThreadJob) keep their own. Closing the runspace closes its default.</para>
+    /// <para type="description">Builds the connection every other cmdlet uses: endpoints, api-version, timeouts, retries and TLS settings, and checks the gateway at once by reading its cluster version (GET /$/GetClusterVersion): an endpoint that cannot be reached, whose certificate is not trusted, or that is not a Service Fabric gateway fails here, before any command acts. That read also opens the connection and prepares the code the first command needs, so that command answers as fast as the next ones. -SkipGatewayCheck sends nothing. The default belongs to the runspace: a Connect-SfCluster inside a function or script sets it for the whole runspace, while other runspaces (ForEach-Object -Parallel, Start-ThreadJob) keep their own. Closing the runspace closes its default.</para>
     /// </summary>
     /// <example>
     /// <code>Connect-SfCluster</code>
-    /// <para>Connects to the local emulator (or a local dev cluster) at http://127.0.0.1:19080 and makes it the default.</para>
+    /// <para>Connects to the local emulator (or a local dev cluster) at http://127.0.0.1:19080, checks that it is a gateway, and makes it the default.</para>
     /// </example>
     /// <example>
-    /// <code>$c = Connect-SfCluster -Endpoint https://gw1:19080, https://gw2:19080 -ClientCertificate $cert -TimeoutSec 120 -NoDefault</code>
-    /// <para>Connects to a secure cluster with two gateways for scripts that pass -Session $c; $cert holds its private key (on Windows, for example, Get-Item Cert:\CurrentUser\My\THUMBPRINT).</para>
+    /// <code>$c = Connect-SfCluster -Endpoint https://gw1:19080, https://gw2:19080 -ClientCertificate $cert -TimeoutSec 120 -NoDefault -SkipGatewayCheck</code>
+    /// <para>Prepares a connection to a secure cluster with two gateways, for scripts that pass -Session $c, without contacting it yet: the first command that uses it checks the gateway. $cert holds its private key (on Windows, for example, Get-Item Cert:\CurrentUser\My\THUMBPRINT).</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Connect, "SfCluster")]
     [OutputType(typeof(SfClusterConnection))]
@@ -77,8 +77,12 @@ namespace SfBackup.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
-        /// <summary><para type="description">Check the gateway now: read its cluster version (GET /$/GetClusterVersion) and fail at once when the endpoint cannot be reached, its TLS certificate is not trusted, or it is not a Service Fabric gateway. Without it Connect-SfCluster sends nothing, and the first command tells.</para></summary>
+        /// <summary><para type="description">Send nothing now: make the connection without reading the gateway's cluster version (for a cluster that is not up yet, or a connection prepared ahead). The first command that needs the cluster then finds out whether the endpoint is a gateway, and pays for opening the connection.</para></summary>
         [Parameter]
+        public SwitchParameter SkipGatewayCheck { get; set; }
+
+        /// <summary><para type="description">The gateway check, which is the default now; kept so that scripts written with it keep working. It cannot be combined with -SkipGatewayCheck.</para></summary>
+        [Parameter(DontShow = true)]
         public SwitchParameter Verify { get; set; }
 
         /// <summary><para type="description">Return the connection without making it this runspace's default (for scripts that talk to several clusters through -Session). Such a connection is not closed with the runspace, so it can be passed to others with $using:.</para></summary>
@@ -116,7 +120,13 @@ namespace SfBackup.PowerShell.Cmdlets
             if (SkipCertificateCheck) WriteWarning("TLS certificate checks are off for this connection.");
             if (AllowUnencryptedAuthentication && Endpoint.Any(e => e.IsAbsoluteUri && e.Scheme == Uri.UriSchemeHttp) && (AccessToken != null || ClientCertificate != null))
                 WriteWarning("-AllowUnencryptedAuthentication: the credential goes to an http:// endpoint.");
-            if (Verify && !VerifyGateway(connection)) return;
+            if (Verify && SkipGatewayCheck)
+            {
+                connection.Dispose();
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Verify and -SkipGatewayCheck contradict each other: the gateway check is the default, -SkipGatewayCheck turns it off."),
+                    "SfInvalidConnection", ErrorCategory.InvalidArgument, null));
+            }
+            if (!SkipGatewayCheck && !VerifyGateway(connection)) return;
             if (!NoDefault)
             {
                 var previous = SfModuleState.Exchange(SessionState, connection);
@@ -130,12 +140,12 @@ namespace SfBackup.PowerShell.Cmdlets
 
         protected override void StopProcessing() => _stopping.Cancel();
 
-        /// <summary>-Verify: one read before the connection is handed out; a failure closes it and stops the command.</summary>
+        /// <summary>The gateway check (SfClusterConnection.CheckGateway): one read before the connection is handed out; a failure closes it and stops the command.</summary>
         private bool VerifyGateway(SfClusterConnection connection)
         {
             try
             {
-                var version = new Client.Operations.SfBackupClient(connection).VerifyGatewayAsync(_stopping.Token).GetAwaiter().GetResult();
+                var version = connection.CheckGateway(_stopping.Token);
                 WriteVerbose($"{connection.Endpoints[0]} is a Service Fabric gateway, cluster version {version}.");
                 return true;
             }
