@@ -162,7 +162,7 @@ public sealed class BrsApi
         {
             try
             {
-                await Task.Delay(latency, context.RequestAborted);
+                await PreciseDelay.WaitAsync(latency, context.RequestAborted);
             }
             catch (OperationCanceledException)
             {
