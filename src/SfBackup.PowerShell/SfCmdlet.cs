@@ -47,6 +47,33 @@ namespace SfBackup.PowerShell
 
         protected override void StopProcessing() => _stopping.Cancel();
 
+        /// <summary>
+        /// Compiles the code every partition command runs (this base, the partition bases, the binding of -PartitionId,
+        /// the default connection's lookup): Connect-SfCluster calls it while its gateway read is on the wire, so the
+        /// first command after it does not. Generic methods are left to their first call (they need their type
+        /// arguments); a method that cannot be prepared is left to its first call too.
+        /// </summary>
+        public static void PrepareCommonCode()
+        {
+            foreach (var type in new[] { typeof(SfCmdlet), typeof(Cmdlets.PartitionCmdletBase), typeof(Cmdlets.PartitionActionCmdletBase),
+                         typeof(Binding.PartitionIdTransformationAttribute), typeof(SfModuleState), typeof(SfErrors) })
+            {
+                foreach (var method in type.GetMethods(System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Instance |
+                             System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
+                {
+                    if (method.IsAbstract || method.ContainsGenericParameters) continue;
+                    try
+                    {
+                        System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                    }
+                    catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is NotSupportedException)
+                    {
+                        // left to its first call
+                    }
+                }
+            }
+        }
+
         /// <summary>-Verbose (or -Verbose:$false) when it is bound, otherwise $VerbosePreference as the caller's scope has it.</summary>
         private bool VerboseWanted()
         {

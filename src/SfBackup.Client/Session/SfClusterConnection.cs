@@ -55,11 +55,14 @@ namespace SfBackup.Client.Session
         /// answers commands read most (<see cref="Models.SfJsonContext.Prepare"/>): with two cores or more the two
         /// overlap, and the first command after the check compiles almost nothing.
         /// </summary>
-        public string CheckGateway(CancellationToken cancellationToken)
+        /// <param name="cancellationToken">Stops the read.</param>
+        /// <param name="meanwhile">More preparation for the calling thread while the read is on the wire (Connect-SfCluster: its cmdlets' common code).</param>
+        public string CheckGateway(CancellationToken cancellationToken, Action? meanwhile = null)
         {
             var client = new Operations.SfBackupClient(this);
             var reading = Task.Run(() => client.VerifyGatewayAsync(cancellationToken), cancellationToken);
             Models.SfJsonContext.Prepare();
+            meanwhile?.Invoke();
             return ClusterVersion = reading.GetAwaiter().GetResult();
         }
         public bool IsDisposed => _disposed;

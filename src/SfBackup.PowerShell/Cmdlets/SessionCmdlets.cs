@@ -145,7 +145,7 @@ namespace SfBackup.PowerShell.Cmdlets
         {
             try
             {
-                var version = connection.CheckGateway(_stopping.Token);
+                var version = connection.CheckGateway(_stopping.Token, SfCmdlet.PrepareCommonCode);
                 WriteVerbose($"{connection.Endpoints[0]} is a Service Fabric gateway, cluster version {version}.");
                 return true;
             }
