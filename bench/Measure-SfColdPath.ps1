@@ -46,14 +46,8 @@ finally {
     Stop-SfTestEmulator $emulator
     Remove-Item $sample -ErrorAction SilentlyContinue
 }
-function Get-Median([double[]] $values) { ($values | Sort-Object)[[int][math]::Floor($values.Count / 2)] }
 function Format-Figure([string] $what, [double] $ms, [double] $target) {
     '  {0,-46} {1,7:0.0} ms   target <= {2} ms   {3}' -f $what, $ms, $target, (Format-SfVerdict ($ms -le $target))
-}
-function Test-Precompiled([string] $path) {
-    $reader = [Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead($path))
-    try { $reader.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
-    finally { $reader.Dispose() }
 }
 $engine = if (Test-Precompiled (Join-Path $PSHOME 'System.Management.Automation.dll')) { 'precompiled' } else { 'IL only, as the .NET tool ships it' }
 $setName = Get-SfPrecompiledSetName

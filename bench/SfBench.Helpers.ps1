@@ -9,3 +9,12 @@ function Resolve-SfBenchModule {
 }
 
 function Format-SfVerdict([bool] $Met) { if ($Met) { 'met' } else { 'NOT met' } }
+
+function Get-Median([double[]] $values) { ($values | Sort-Object)[[int][math]::Floor($values.Count / 2)] }
+
+# Whether an assembly holds precompiled (ReadyToRun) code: PowerShell's released packages do, the .NET tool does not.
+function Test-Precompiled([string] $path) {
+    $reader = [Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead($path))
+    try { $reader.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
+    finally { $reader.Dispose() }
+}

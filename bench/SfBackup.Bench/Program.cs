@@ -7,7 +7,19 @@ using SfBackup.Client.Session;
 using SfBackup.Emulator;
 
 // Usage: dotnet run -c Release --project bench/SfBackup.Bench [-- iterations]
+//        dotnet bench/SfBackup.Bench/bin/Release/net10.0/SfBackup.Bench.dll gateway [latency-ms]   (LatencyGateway.cs)
+//        dotnet bench/SfBackup.Bench/bin/Release/net10.0/SfBackup.Bench.dll bulk-raw URL [items] [in-flight]
 // Runs each scenario through SfBackupClient and through a raw HttpClient doing the same request, against the in-process emulator on 127.0.0.1, and prints the ratios. Bounded in count.
+if (args.Length > 0 && args[0] == "gateway")
+{
+    await LatencyGateway.RunAsync(args.Length > 1 && int.TryParse(args[1], out var latency) ? Math.Clamp(latency, 0, 10_000) : 5);
+    return;
+}
+if (args.Length > 1 && args[0] == "bulk-raw")
+{
+    await LatencyGateway.RawBulkAsync(new Uri(args[1]), args.Length > 2 ? int.Parse(args[2]) : 10_000, args.Length > 3 ? int.Parse(args[3]) : 32);
+    return;
+}
 var iterations = args.Length > 0 && int.TryParse(args[0], out var n) ? Math.Clamp(n, 100, 100_000) : 10_000;
 var partition = Guid.Parse("1daae3f5-7fd6-42e9-b1ba-8c05f873994d");
 

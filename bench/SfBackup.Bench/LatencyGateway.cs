@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SfBackup.Emulator;
+
+/// <summary>
+/// `SfBackup.Bench gateway [latency-ms]`: a stand-in for a gateway whose Backup Restore Service answers every request
+/// in the given latency and costs next to no CPU, for the bulk and side-by-side figures of issue 21 ("a server with
+/// 5 ms latency"). On a real cluster the gateway runs on other machines; here it shares two cores with the client, so
+/// the less it takes the more the figures are the client's. The emulator models the service's rules and takes about
+/// 0.3 ms of CPU a request (Kestrel's own share about 0.1 ms, measured); this one is plain HTTP/1.1 over sockets.
+/// It answers what the scenarios send, as a gateway does: the cluster version and manifest (what Connect-SfCluster
+/// and Microsoft's Connect-SFCluster read), a restore progress, 202 to every POST; anything else is a FabricError
+/// 404. Prints "listening on URL" once ready.
+/// </summary>
+internal static class LatencyGateway
+{
+    private static readonly byte[] Accepted = Encoding.ASCII.GetBytes("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
+    private static readonly byte[] Version = Json(200, "OK", "{\"Version\":\"10.1.2338.9590\"}");
+    private static readonly byte[] Manifest = Json(200, "OK", "{\"Manifest\":\"<ClusterManifest Name=\\\"bench\\\" Version=\\\"1.0\\\" />\"}");
+    private static readonly byte[] Progress = Json(200, "OK", "{\"RestoreState\":\"Success\",\"TimeStampUtc\":\"2026-12-01T10:00:00Z\",\"RestoredEpoch\":{\"DataLossNumber\":\"131462452931584510\",\"ConfigurationNumber\":\"8589934592\"},\"RestoredLsn\":\"261\"}");
+    private static readonly byte[] NotFound = Json(404, "Not Found", "{\"Error\":{\"Code\":\"FABRIC_E_PARTITION_NOT_FOUND\",\"Message\":\"Not served by the bench gateway.\"}}");
+
+    private static byte[] Json(int status, string reason, string body) =>
+        Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
+
+    public static async Task RunAsync(int latencyMs)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(1024);
+        Console.WriteLine($"SfBackup bench gateway ({latencyMs} ms a request) listening on http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+        while (true)
+        {
+            var socket = await listener.AcceptSocketAsync();
+            socket.NoDelay = true;
+            _ = ServeAsync(socket, latencyMs);
+        }
+    }
+
+    /// <summary>One connection, one request at a time (clients do not pipeline), kept alive until the client closes it.</summary>
+    private static async Task ServeAsync(Socket socket, int latencyMs)
+    {
+        var buffer = new byte[16 * 1024];
+        var filled = 0;
+        try
+        {
+            while (true)
+            {
+                int headEnd;
+                while ((headEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
+                {
+                    if (filled == buffer.Length) return;
+                    var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None);
+                    if (read == 0) return;
+                    filled += read;
+                }
+                var head = Encoding.ASCII.GetString(buffer, 0, headEnd);
+                var total = headEnd + 4 + ContentLength(head);
+                if (total > buffer.Length) return;
+                while (filled < total)
+                {
+                    var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None);
+                    if (read == 0) return;
+                    filled += read;
+                }
+                var line = head.AsSpan(0, head.IndexOf('\r'));
+                var isPost = line.StartsWith("POST ");
+                var target = line[(line.IndexOf(' ') + 1)..];
+                var path = target.Slice(0, target.IndexOfAny(' ', '?') is var end and >= 0 ? end : target.Length);
+                var answer = isPost ? Accepted
+                    : path.EndsWith("/$/GetClusterVersion") ? Version
+                    : path.EndsWith("/$/GetClusterManifest") ? Manifest
+                    : path.EndsWith("/$/GetRestoreProgress") ? Progress : NotFound;
+                Buffer.BlockCopy(buffer, total, buffer, 0, filled - total);
+                filled -= total;
+                if (latencyMs > 0) await PreciseDelay.WaitAsync(latencyMs, CancellationToken.None);
+                await socket.SendAsync(answer, SocketFlags.None);
+            }
+        }
+        catch (SocketException)
+        {
+            // the client went away
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// `bulk-raw URL [items] [in-flight]`: the bulk scenario's baseline, what the machine allows a client at all: a raw
+    /// HttpClient posting Resume Partition Backup for each item, that many at once, after a warm-up of a fifth as many.
+    /// Prints the milliseconds of the timed run, the process's CPU per request (µs), and the latency the gateway
+    /// delivers one request at a time (ms, the answer included).
+    /// </summary>
+    public static async Task RawBulkAsync(Uri gateway, int items, int inFlight)
+    {
+        using var http = new HttpClient { BaseAddress = gateway };
+        async Task RunAsync(int count)
+        {
+            using var slots = new SemaphoreSlim(inFlight);
+            var sent = new List<Task>(count);
+            for (var i = 0; i < count; i++)
+            {
+                await slots.WaitAsync();
+                var path = $"/Partitions/00000000-0000-4000-8000-{i:D12}/$/ResumeBackup?api-version=6.2-preview";
+                sent.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        using var answer = await http.PostAsync(path, null);
+                        answer.EnsureSuccessStatusCode();
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }));
+            }
+            await Task.WhenAll(sent);
+        }
+        await RunAsync(Math.Max(1, items / 5));
+        // What the gateway delivers: one request at a time, its answer included.
+        var single = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 100; i++) await http.GetStringAsync("/$/GetClusterVersion");
+        var delivered = single.Elapsed.TotalMilliseconds / 100;
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await RunAsync(items);
+        process.Refresh();
+        Console.WriteLine($"{clock.Elapsed.TotalMilliseconds:0} {(process.TotalProcessorTime - cpu).TotalMilliseconds * 1000 / items:0} {delivered:0.00}");
+    }
+
+    private static int ContentLength(string head)
+    {
+        foreach (var header in head.Split("\r\n"))
+        {
+            if (header.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase) && int.TryParse(header.AsSpan(15).Trim(), out var length)) return length;
+        }
+        return 0;
+    }
+}
