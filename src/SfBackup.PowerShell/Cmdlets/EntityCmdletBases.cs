@@ -100,11 +100,20 @@ namespace SfBackup.PowerShell.Cmdlets
 
         private readonly Queue<InFlight> _inFlight = new Queue<InFlight>();
 
+        /// <summary>Requests of the -ThrottleLimit window without an answer yet; each answer counts itself down.</summary>
+        private int _running;
+
+        /// <summary>Set by each answer of the window: what the pipeline thread sleeps on while the window is full.</summary>
+        private readonly ManualResetEventSlim _answered = new ManualResetEventSlim(false, 0);
+
         /// <summary>
         /// ShouldProcess on the pipeline thread for each partition as it arrives; up to -ThrottleLimit requests then
         /// run at once, and their answers are written oldest first. A slot is free as soon as its request has its
         /// answer, even while an older one is still out: finished answers wait in order (at most
         /// <see cref="BufferFactor"/> × the limit of them, so memory stays flat) instead of holding up new requests.
+        /// Under -ThrottleLimit the pipeline thread only binds, asks, queues and writes: each request is built and
+        /// sent on a pool thread, and a full window sleeps on <see cref="_answered"/> without spinning (bench/README.md,
+        /// "pipeline thread").
         /// </summary>
         protected override void ProcessRecord()
         {
@@ -119,22 +128,37 @@ namespace SfBackup.PowerShell.Cmdlets
                 return;
             }
             WriteFinished();
-            while (Running() >= ThrottleLimit || _inFlight.Count >= ThrottleLimit * BufferFactor)
+            while (WindowFull())
             {
                 if (_inFlight.Peek().Sent.IsCompleted) Complete(_inFlight.Dequeue());
                 else WaitForAny();
             }
-            _inFlight.Enqueue(new InFlight(partition, action, StartAction(partition, action), DateTime.UtcNow));
+            _inFlight.Enqueue(new InFlight(partition, action, StartInWindow(partition, action), DateTime.UtcNow));
         }
 
         /// <summary>How many answers, per unit of -ThrottleLimit, may wait for an older one before input stops.</summary>
         private const int BufferFactor = 4;
 
-        private int Running()
+        private bool WindowFull() => Volatile.Read(ref _running) >= ThrottleLimit || _inFlight.Count >= ThrottleLimit * BufferFactor;
+
+        /// <summary>
+        /// Starts a request of the window on a pool thread; its answer counts the window down and wakes the pipeline
+        /// thread. The client (and so the connection) is taken here, on the pipeline thread: the default connection
+        /// belongs to this runspace.
+        /// </summary>
+        private Task<SfResponse> StartInWindow(SfEntity partition, SfAction action)
         {
-            var running = 0;
-            foreach (var call in _inFlight) if (!call.Sent.IsCompleted) running++;
-            return running;
+            var client = Client;
+            var token = StopToken;
+            Interlocked.Increment(ref _running);
+            var sent = Task.Run(() => action.SendOnce(client, partition, token));
+            sent.ContinueWith(static (_, state) =>
+            {
+                var self = (PartitionActionCmdletBase)state!;
+                Interlocked.Decrement(ref self._running);
+                self._answered.Set();
+            }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return sent;
         }
 
         /// <summary>Writes the answers at the head of the queue that have arrived, oldest first.</summary>
@@ -146,8 +170,17 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary>Until one more request has its answer (a short slice at a time, writing the trace between).</summary>
         private void WaitForAny()
         {
-            var running = _inFlight.Where(c => !c.Sent.IsCompleted).Select(c => (Task)c.Sent).ToArray();
-            if (running.Length > 0 && Task.WaitAny(running, 200) < 0) FlushTrace();
+            _answered.Reset();
+            // An answer that came before the reset has counted itself down already: look again before sleeping.
+            if (!WindowFull() || _inFlight.Peek().Sent.IsCompleted) return;
+            try
+            {
+                if (!_answered.Wait(PumpMilliseconds, StopToken)) FlushTrace();
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
             WriteFinished();
         }
 
