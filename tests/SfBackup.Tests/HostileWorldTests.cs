@@ -210,6 +210,8 @@ public sealed class HostileWorldTests : IAsyncLifetime
         // -SkipGatewayCheck sends nothing; -Verify, once needed for the check, is still taken.
         Run("param($Url) Connect-SfCluster -Endpoint $Url -SkipGatewayCheck -NoDefault | Out-Null", new() { ["Url"] = server.BaseUri }).ThrowIfErrors();
         Assert.Equal(1, server.RequestCount);
+        Assert.Equal("SfInvalidConnection", Id(Terminates("param($Url) Connect-SfCluster -Endpoint $Url -Verify -SkipGatewayCheck", new() { ["Url"] = server.BaseUri })));
+        Assert.Equal(1, server.RequestCount);
         var ok = Run("param($Url) $c = Connect-SfCluster -Endpoint $Url -Verify -NoDefault; $c.Endpoints.Count; $c.ClusterVersion", new() { ["Url"] = _emulator.BaseUri });
         ok.ThrowIfErrors();
         Assert.Equal(1, (int)ok.Output[0].BaseObject);

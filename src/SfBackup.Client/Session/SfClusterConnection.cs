@@ -61,10 +61,18 @@ namespace SfBackup.Client.Session
         {
             var client = new Operations.SfBackupClient(this);
             var reading = Task.Run(() => client.VerifyGatewayAsync(cancellationToken), cancellationToken);
-            Models.SfJsonContext.Prepare();
-            meanwhile?.Invoke();
+            try
+            {
+                Models.SfJsonContext.Prepare();
+                meanwhile?.Invoke();
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                // Preparing only saves time: whatever fails here is left to the first call, never fails the check.
+            }
             return ClusterVersion = reading.GetAwaiter().GetResult();
         }
+
         public bool IsDisposed => _disposed;
 
         internal SfTransport Transport { get; }

@@ -91,6 +91,11 @@ namespace SfBackup.PowerShell.Cmdlets
 
         protected override void EndProcessing()
         {
+            if (Verify && SkipGatewayCheck)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Verify and -SkipGatewayCheck contradict each other: the gateway check is the default, -SkipGatewayCheck turns it off."),
+                    "SfInvalidConnection", ErrorCategory.InvalidArgument, null));
+            }
             var options = new SfConnectionOptions
             {
                 Endpoints = Endpoint,
@@ -120,12 +125,6 @@ namespace SfBackup.PowerShell.Cmdlets
             if (SkipCertificateCheck) WriteWarning("TLS certificate checks are off for this connection.");
             if (AllowUnencryptedAuthentication && Endpoint.Any(e => e.IsAbsoluteUri && e.Scheme == Uri.UriSchemeHttp) && (AccessToken != null || ClientCertificate != null))
                 WriteWarning("-AllowUnencryptedAuthentication: the credential goes to an http:// endpoint.");
-            if (Verify && SkipGatewayCheck)
-            {
-                connection.Dispose();
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Verify and -SkipGatewayCheck contradict each other: the gateway check is the default, -SkipGatewayCheck turns it off."),
-                    "SfInvalidConnection", ErrorCategory.InvalidArgument, null));
-            }
             if (!SkipGatewayCheck && !VerifyGateway(connection)) return;
             if (!NoDefault)
             {
