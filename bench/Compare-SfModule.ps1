@@ -19,7 +19,9 @@
     Bulk: -BulkItems objects made beforehand, then Measure-Command { $objs | Resume-SfPartitionBackup -ThrottleLimit
     32 } in a fresh pwsh per round, against a bench gateway that answers each request after -LatencyMs, beside the
     ideal (items × latency ÷ 32) and beside a raw HttpClient doing the same requests, that many at once, against the
-    same gateway in the same minutes (SfBackup.Bench bulk-raw): what this machine allows any client.
+    same gateway in the same minutes (SfBackup.Bench bulk-raw): what this machine allows any client. On Linux it also
+    prints the pipeline thread's own CPU time per item during the bulk run (binding, ShouldProcess, queueing, the
+    synchronous part of each send, waiting for a free slot).
 .EXAMPLE
     dotnet build -c Release; dotnet pwsh bench/Compare-SfModule.ps1 -BaselineModule ~/modules/Microsoft.ServiceFabric.Powershell.Http
 .EXAMPLE
@@ -81,6 +83,8 @@ param(`$Manifest, `$Url, `$BulkUrl, [int] `$Count, [int] `$BulkItems, [int] `$Th
 `$separate = { $($Commands.Separate) }
 $bulk
 function New-Objects([int] `$n) { 1..`$n | ForEach-Object { [pscustomobject]@{ PartitionId = '00000000-0000-4000-8000-{0:D12}' -f `$_ } } }
+# CPU time of the calling (pipeline) thread in ms, on Linux (/proc/thread-self/stat, 100 ticks a second); -1 elsewhere.
+function Get-ThreadCpu { if (-not (Test-Path /proc/thread-self/stat)) { return -1 }; `$f = (Get-Content /proc/thread-self/stat) -replace '^.*\) ', '' -split ' '; ([double]`$f[11] + [double]`$f[12]) * 10 }
 `$clock = [Diagnostics.Stopwatch]::StartNew()
 Import-Module `$Manifest
 `$import = `$clock.Elapsed.TotalMilliseconds; `$clock.Restart()
@@ -93,30 +97,21 @@ $($Commands.First)
 `$objs = New-Objects `$Count
 `$pipedUs = (Measure-Command { & `$piped `$objs }).TotalMilliseconds * 1000 / `$Count
 `$separateUs = (Measure-Command { & `$separate `$objs }).TotalMilliseconds * 1000 / `$Count
-`$bulkMs = -1
+`$bulkMs = -1; `$threadUs = -1
 if (`$bulk) {
     `$many = New-Objects `$BulkItems
     `$Url = `$BulkUrl
     $($Commands.Connect)
+    `$cpu = Get-ThreadCpu
     `$bulkMs = (Measure-Command { & `$bulk `$many `$Throttle }).TotalMilliseconds
+    if (`$cpu -ge 0) { `$threadUs = ((Get-ThreadCpu) - `$cpu) * 1000 / `$BulkItems }
 }
-'{0:0.00} {1:0.00} {2:0.00} {3:0.0} {4:0.0} {5:0}' -f `$import, `$connect, `$first, `$pipedUs, `$separateUs, `$bulkMs
+'{0:0.00} {1:0.00} {2:0.00} {3:0.0} {4:0.0} {5:0} {6:0}' -f `$import, `$connect, `$first, `$pipedUs, `$separateUs, `$bulkMs, `$threadUs
 "@
     $path
 }
 
-function Start-Gateway([int] $Latency) {
-    $log = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-gateway-{0}.log' -f [guid]::NewGuid())
-    $process = Start-Process -FilePath (Get-Command dotnet).Source -ArgumentList @("`"$BenchAssembly`"", 'gateway', $Latency) -RedirectStandardOutput $log -PassThru -NoNewWindow
-    $deadline = (Get-Date).AddSeconds(30)
-    while ((Get-Date) -lt $deadline) {
-        $line = Get-Content $log -ErrorAction SilentlyContinue | Select-String 'listening on (\S+)'
-        if ($line) { return [pscustomobject]@{ Process = $process; Url = $line.Matches[0].Groups[1].Value; Log = $log } }
-        Start-Sleep -Milliseconds 100
-    }
-    Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
-    throw 'The bench gateway did not start within 30 seconds.'
-}
+function Start-Gateway([int] $Latency) { Start-SfListeningProcess 'The bench gateway' @("`"$BenchAssembly`"", 'gateway', $Latency) }
 
 $fast = Start-Gateway 0
 $slow = Start-Gateway $LatencyMs
@@ -128,15 +123,15 @@ try {
         foreach ($side in $order) {
             $line = Invoke-SfPwsh -ScriptPath $samples[$side] -Arguments @($manifests[$side], $fast.Url, $slow.Url, $Count, $BulkItems, $ThrottleLimit) | Select-Object -Last 1
             $v = [double[]]($line -split ' ')
-            if ($v.Count -ne 6) { throw "A $side sample printed '$line' instead of its six figures." }
-            [pscustomobject]@{ Side = $side; Import = $v[0]; Connect = $v[1]; First = $v[2]; Piped = $v[3]; Separate = $v[4]; Bulk = $v[5] }
+            if ($v.Count -ne 7) { throw "A $side sample printed '$line' instead of its seven figures." }
+            [pscustomobject]@{ Side = $side; Import = $v[0]; Connect = $v[1]; First = $v[2]; Piped = $v[3]; Separate = $v[4]; Bulk = $v[5]; ThreadUs = $v[6] }
         }
         $raw = -split (& dotnet $BenchAssembly bulk-raw $slow.Url $BulkItems $ThrottleLimit | Select-Object -Last 1)
         [pscustomobject]@{ Side = 'Raw'; Bulk = [double]$raw[0]; CpuUs = [double]$raw[1]; Delivered = [double]$raw[2] }
     }
 }
 finally {
-    foreach ($gateway in $fast, $slow) { Stop-Process -Id $gateway.Process.Id -Force -ErrorAction SilentlyContinue; Remove-Item $gateway.Log -ErrorAction SilentlyContinue }
+    foreach ($gateway in $fast, $slow) { Stop-SfTestEmulator $gateway }
     foreach ($path in $samples.Values) { Remove-Item $path -ErrorAction SilentlyContinue }
 }
 
@@ -165,6 +160,10 @@ $bulk = Get-Figure 'SfBackup' 'Bulk'
 $raw = Get-Figure 'Raw' 'Bulk'
 "Bulk: `$objs | Resume-SfPartitionBackup -ThrottleLimit $ThrottleLimit over $BulkItems objects made beforehand, a gateway answering in $LatencyMs ms ($('{0:0.00}' -f $delivered) ms delivered one at a time, answer included), median of $Rounds"
 '  {0,-42} {1,6:0} ms  {2,5:0.0} % of the ideal {3:0} ms (target >= 90 %: {4}); {5,5:0.0} % of {6:0} ms at the delivered latency' -f 'SfBackup, as Measure-Command times it', $bulk, (100 * $ideal / $bulk), $ideal, (Format-SfVerdict ($ideal / $bulk -ge 0.9)), (100 * $idealDelivered / $bulk), $idealDelivered
+$threadUs = Get-Figure 'SfBackup' 'ThreadUs'
+if ($threadUs -ge 0) {
+    '  {0,-42} {1,6:0} µs an item (target <= 60 µs: {2}; its CPU time, spinning waits included, 10 ms ticks)' -f 'SfBackup pipeline thread', $threadUs, (Format-SfVerdict ($threadUs -le 60))
+}
 $theirBulk = Get-Figure 'Baseline' 'Bulk'
 if ($theirBulk -gt 0) {
     '  {0,-42} {1,6:0} ms  {2,5:0.0} % of the ideal; {3,5:0.0} % at the delivered latency' -f 'baseline, the same way', $theirBulk, (100 * $ideal / $theirBulk), (100 * $idealDelivered / $theirBulk)

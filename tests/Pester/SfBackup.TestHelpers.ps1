@@ -15,14 +15,19 @@ function Get-SfPrecompiledSetName([int] $Major = [Environment]::Version.Major) {
 function Start-SfTestEmulator {
     param([string[]] $Settings = @('--Emulator:AcceptedSeconds=1', '--Emulator:BackupSeconds=2'))
 
-    $log = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-emulator-{0}.log' -f [guid]::NewGuid())
-    $dotnet = (Get-Command dotnet -ErrorAction Stop).Source
     # Two items a page unless a setting says otherwise (the real service pages only when asked): clients page for real.
-    $arguments = @("`"$env:SFBACKUP_EMULATOR`"", '--urls', 'http://127.0.0.1:0', '--Emulator:PageSize=2') + $Settings
-    $process = Start-Process -FilePath $dotnet -ArgumentList $arguments -RedirectStandardOutput $log -PassThru -NoNewWindow
+    Start-SfListeningProcess 'The emulator' (@("`"$env:SFBACKUP_EMULATOR`"", '--urls', 'http://127.0.0.1:0', '--Emulator:PageSize=2') + $Settings)
+}
+
+# A dotnet program that prints "listening on <url>" once it serves (the emulator, the bench gateway): its process,
+# that address, and the log of its output. Stop it with Stop-SfTestEmulator.
+function Start-SfListeningProcess([string] $What, [string[]] $ArgumentList) {
+    $log = Join-Path ([IO.Path]::GetTempPath()) ('sfbackup-listener-{0}.log' -f [guid]::NewGuid())
+    $dotnet = (Get-Command dotnet -ErrorAction Stop).Source
+    $process = Start-Process -FilePath $dotnet -ArgumentList $ArgumentList -RedirectStandardOutput $log -PassThru -NoNewWindow
     $deadline = (Get-Date).AddSeconds(30)
     while ((Get-Date) -lt $deadline) {
-        if ($process.HasExited) { throw "The emulator exited early: $(Get-Content $log -Raw)" }
+        if ($process.HasExited) { throw "$What exited early: $(Get-Content $log -Raw)" }
         foreach ($line in @(Get-Content $log -ErrorAction SilentlyContinue)) {
             if ($line -match 'listening on (http://\S+)') {
                 return [pscustomobject]@{ Process = $process; Url = $Matches[1]; Log = $log }
@@ -31,7 +36,7 @@ function Start-SfTestEmulator {
         Start-Sleep -Milliseconds 100
     }
     Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
-    throw 'The emulator did not start within 30 seconds.'
+    throw "$What did not start within 30 seconds."
 }
 
 # Two emulators on fast timings that share one storage folder: a cluster, and the same cluster rebuilt (the same
