@@ -25,6 +25,7 @@ public sealed partial class BackupHandlers
             if (partition.CurrentRestore is not null)
                 throw new FabricErrorException(409, "FABRIC_E_RESTORE_IN_PROGRESS", $"Partition {partition.Id} is being restored.");
 
+            state.Watch(partition);
             partition.CurrentBackup = new BackupRun
             {
                 BackupId = Guid.NewGuid(),
@@ -125,6 +126,7 @@ public sealed partial class BackupHandlers
                 throw new FabricErrorException(409, "FABRIC_E_BACKUP_IN_PROGRESS", $"A backup of partition {partition.Id} is in progress.");
 
             var takes = TimeSpan.FromSeconds(options.RestoreSeconds);
+            state.Watch(partition);
             partition.CurrentRestore = new RestoreRun
             {
                 Source = record, StartedAt = now, AcceptedUntil = now + state.AcceptedFor, DoneAt = now + state.AcceptedFor + takes,
