@@ -47,14 +47,18 @@ namespace SfBackup.PowerShell
 
         protected override void StopProcessing() => _stopping.Cancel();
 
+        private static bool _commonCodePrepared;
+
         /// <summary>
         /// Compiles the code every partition command runs (this base, the partition bases, the binding of -PartitionId,
         /// the default connection's lookup): Connect-SfCluster calls it while its gateway read is on the wire, so the
         /// first command after it does not. Generic methods are left to their first call (they need their type
-        /// arguments); a method that cannot be prepared is left to its first call too.
+        /// arguments); a method that cannot be prepared is left to its first call too. Done once a process.
         /// </summary>
         public static void PrepareCommonCode()
         {
+            if (_commonCodePrepared) return;
+            _commonCodePrepared = true;
             foreach (var type in new[] { typeof(SfCmdlet), typeof(Cmdlets.PartitionCmdletBase), typeof(Cmdlets.PartitionActionCmdletBase),
                          typeof(Binding.PartitionIdTransformationAttribute), typeof(SfModuleState), typeof(SfErrors) })
             {

@@ -395,9 +395,14 @@ namespace SfBackup.Client.Models
         /// Connect-SfCluster does not compile them: Connect-SfCluster calls it while its gateway read is on the wire.
         /// Each type reads a sample that gives each of its simple properties a value of its type (nested objects and
         /// lists are left out); nothing is sent and nothing is kept. Returns the types that could not be made ready
-        /// (none, as a test checks); such a type is left to the first call that reads it.
+        /// (none, as a test checks); such a type is left to the first call that reads it. Done once a process: a
+        /// later connection finds the metadata built (two connections at once may both build it, which is harmless).
         /// </summary>
-        public static IReadOnlyList<Type> Prepare()
+        public static IReadOnlyList<Type> Prepare() => _prepared ??= PrepareEach();
+
+        private static IReadOnlyList<Type>? _prepared;
+
+        private static IReadOnlyList<Type> PrepareEach()
         {
             var left = new List<Type>();
             foreach (var info in new JsonTypeInfo[]
