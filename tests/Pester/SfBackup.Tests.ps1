@@ -347,6 +347,49 @@ Describe 'Policies' {
     }
 }
 
+Describe 'Results as JSON' {
+    BeforeAll {
+        Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null
+        # Every enum value on an object (and on the objects it holds, three levels down) beside what
+        # ConvertTo-Json without flags wrote for it, read back with ConvertFrom-Json.
+        function Get-EnumWritten($Object, $Written, [string] $Path, [int] $Level = 0) {
+            if ($null -eq $Object -or $Level -gt 3) { return }
+            foreach ($property in $Object.PSObject.Properties) {
+                $value = $property.Value
+                $back = if ($null -ne $Written) { $Written.($property.Name) }
+                if ($value -is [enum]) {
+                    [pscustomobject]@{ Path = "$Path.$($property.Name)"; Value = $value.ToString(); Written = $back }
+                } elseif ($value -is [System.Collections.IList] -and $value.Count -gt 0 -and $value[0] -is [enum]) {
+                    [pscustomobject]@{ Path = "$Path.$($property.Name)"; Value = ($value | ForEach-Object ToString) -join ','; Written = ($back | ForEach-Object { "$_" }) -join ',' }
+                    if (@($back | Where-Object { $_ -isnot [string] }).Count) { [pscustomobject]@{ Path = "$Path.$($property.Name)[]"; Value = 'names'; Written = 'numbers' } }
+                } elseif ($null -ne $value -and $value.GetType().Namespace -like 'SfBackup.*') {
+                    Get-EnumWritten $value $back "$Path.$($property.Name)" ($Level + 1)
+                }
+            }
+        }
+    }
+    BeforeEach { Reset-SfTestEmulator $script:Emulator }
+
+    It 'writes every enum of a result by name, without -EnumsAsStrings' {
+        New-SfBackupPolicy -Name weekly -RunTime '09:00' -RunDay Monday, Friday -Storage (New-SfBackupStorage -Path '\\nas\backups') | Out-Null
+        $results = @(
+            Get-SfBackupPolicy -Name weekly
+            Get-SfPartitionRestoreProgress -PartitionId $script:SeedPartition
+            Get-SfBackup -PartitionId $script:SeedPartition -Latest
+            Get-SfBackupHealth -PartitionId $script:SeedPartition
+            Resume-SfPartitionBackup -PartitionId $script:SeedPartition -PassThru
+        )
+        $found = foreach ($result in $results) {
+            Get-EnumWritten $result ($result | ConvertTo-Json -Depth 5 | ConvertFrom-Json) $result.GetType().Name
+        }
+        $found.Path | Should -Contain 'BackupPolicy.Schedule.RunDays'
+        $found.Path | Should -Contain 'RestoreProgressInfo.RestoreState'
+        $found.Path | Should -Contain 'SfBackupHealth.Status'
+        foreach ($enum in $found) { "$($enum.Path) = $($enum.Written)" | Should -Be "$($enum.Path) = $($enum.Value)" }
+        (Get-SfBackupPolicy -Name weekly | ConvertTo-Json -Depth 5 -Compress) | Should -Match '"RunDays":\["Monday","Friday"\]'
+    }
+}
+
 Describe 'Discovery and whole-pipeline scenarios' {
     BeforeAll { Connect-SfCluster -Endpoint $script:Emulator.Url | Out-Null }
     BeforeEach { Reset-SfTestEmulator $script:Emulator }

@@ -36,6 +36,34 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void Every_enum_a_result_shows_is_based_on_long_so_that_ConvertTo_Json_writes_its_name()
+    {
+        var assembly = typeof(BackupPolicy).Assembly;
+        var types = assembly.GetExportedTypes();
+        var enums = types.Where(t => t.IsEnum).ToList();
+        Assert.Contains(typeof(RestoreState), enums);
+        Assert.All(enums, e => Assert.True(Enum.GetUnderlyingType(e) == typeof(long), $"{e.Name} is based on {Enum.GetUnderlyingType(e).Name}"));
+        // An enum of another assembly on a result (DayOfWeek, say) is written as a number: none may show.
+        var foreign = types
+            .SelectMany(t => t.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly),
+                (t, p) => (Shown: $"{t.Name}.{p.Name}", Type: ItemType(p.PropertyType)))
+            .Where(p => p.Type.IsEnum && p.Type.Assembly != assembly)
+            .Select(p => p.Shown);
+        Assert.Empty(foreign);
+    }
+
+    /// <summary>The type a property shows: T of T?, T[] or a sequence of T, or the type itself.</summary>
+    private static Type ItemType(Type type)
+    {
+        if (Nullable.GetUnderlyingType(type) is { } inner) return inner;
+        if (type.IsArray) return ItemType(type.GetElementType()!);
+        var sequence = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>)
+            ? type
+            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
+        return sequence is not null && type != typeof(string) ? ItemType(sequence.GetGenericArguments()[0]) : type;
+    }
+
+    [Fact]
     public void A_large_lsn_sent_as_a_plain_number_keeps_every_digit()
     {
         Assert.Equal(9007199254740993L, Read("""{"RestoreState":"Success","RestoredLsn":9007199254740993}""").RestoredLsn);

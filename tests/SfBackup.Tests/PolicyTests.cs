@@ -67,7 +67,7 @@ public sealed class PolicyTests : IClassFixture<EmulatorFixture>
             System.Text.Json.Nodes.JsonNode.Parse(_emulator.Journal.Snapshot()[0].Body)!["Schedule"]!.ToJsonString());
         var schedule = Assert.IsType<TimeBackupSchedule>(back.Schedule);
         Assert.Equal(BackupScheduleFrequency.Weekly, schedule.Frequency);
-        Assert.Equal([DayOfWeek.Monday, DayOfWeek.Saturday], schedule.RunDays);
+        Assert.Equal([BackupRunDay.Monday, BackupRunDay.Saturday], schedule.RunDays);
         Assert.Equal([new TimeSpan(9, 0, 0), new TimeSpan(21, 30, 0)], schedule.RunTimes);
     }
 

@@ -15,8 +15,12 @@ namespace SfBackup.Client.Models
         public DateTimeOffset? ServerDate { get; set; }
     }
 
+    // Every public enum of this assembly is based on long. Windows PowerShell 5.1 and PowerShell 7 (unless its
+    // experimental feature PSSerializeJSONLongEnumAsNumber is on) write a long-based enum as its name in
+    // ConvertTo-Json without -EnumsAsStrings, and as a number otherwise; the REST API names them everywhere too.
+    // ModelTests holds every public enum to this, and the Pester suite checks what ConvertTo-Json writes.
     [JsonConverter(typeof(TolerantEnumConverter<BackupState>))]
-    public enum BackupState
+    public enum BackupState : long
     {
         Invalid,
         Accepted,
@@ -27,7 +31,7 @@ namespace SfBackup.Client.Models
     }
 
     [JsonConverter(typeof(TolerantEnumConverter<BackupEntityKind>))]
-    public enum BackupEntityKind
+    public enum BackupEntityKind : long
     {
         Invalid,
         Partition,

@@ -3,7 +3,7 @@ using System;
 namespace SfBackup.Client.Models
 {
     /// <summary>How a partition's backups keep up with its policy, worst first (so sorting by it puts action first).</summary>
-    public enum SfBackupHealthStatus
+    public enum SfBackupHealthStatus : long
     {
         /// <summary>Its last backup attempt failed, and no backup succeeded since.</summary>
         Failing,
@@ -81,7 +81,7 @@ namespace SfBackup.Client.Models
     }
 
     /// <summary>What the partition's health store says of its last restore drill (Get-SfBackupHealth -IncludeLastVerified).</summary>
-    public enum SfVerificationState
+    public enum SfVerificationState : long
     {
         /// <summary>No BackupVerified report: no drill with -ReportHealth has run on it (or its report was removed).</summary>
         Never,

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace SfBackup.Client.Models
 {
     /// <summary>Kinds of backup storage in the Backup Partition document.</summary>
-    public enum BackupStorageKind
+    public enum BackupStorageKind : long
     {
         AzureBlobStore,
         ManagedIdentityAzureBlobStore,
@@ -15,7 +15,7 @@ namespace SfBackup.Client.Models
         Unknown,
     }
 
-    public enum ManagedIdentityType
+    public enum ManagedIdentityType : long
     {
         Cluster,
         VMSS,

@@ -55,7 +55,7 @@ namespace SfBackup.Client.Models
     }
 
     /// <summary>Which part of a backup configuration a difference is in.</summary>
-    public enum SfConfigSection
+    public enum SfConfigSection : long
     {
         Policy,
         Mapping,
@@ -63,7 +63,7 @@ namespace SfBackup.Client.Models
     }
 
     /// <summary>How the cluster differs from the file.</summary>
-    public enum SfConfigChange
+    public enum SfConfigChange : long
     {
         /// <summary>In the file, not in the cluster.</summary>
         Missing,
@@ -109,7 +109,7 @@ namespace SfBackup.Client.Models
     }
 
     /// <summary>What Sync-SfBackupConfiguration does to make the cluster match, in order.</summary>
-    public enum SfConfigAction
+    public enum SfConfigAction : long
     {
         CreatePolicy,
         UpdatePolicy,

@@ -105,8 +105,9 @@ namespace SfBackup.Client.Models
                     if (text != null && Names.TryGetValue(text, out var known)) return known;
                     return Enum.TryParse<T>(text, true, out var named) && Enum.IsDefined(typeof(T), named) ? named : default;
                 case JsonTokenType.Number:
-                    var number = reader.GetInt32();
-                    return Enum.IsDefined(typeof(T), number) ? (T)Enum.ToObject(typeof(T), number) : default;
+                    if (!reader.TryGetInt64(out var number)) return default;
+                    var numbered = (T)Enum.ToObject(typeof(T), number);
+                    return Enum.IsDefined(typeof(T), numbered) ? numbered : default;
                 case JsonTokenType.Null:
                     return default;
                 default:

@@ -3,7 +3,7 @@ using System;
 namespace SfBackup.Client.Models
 {
     /// <summary>How one partition's restore drill ended.</summary>
-    public enum SfDrillStatus
+    public enum SfDrillStatus : long
     {
         /// <summary>In the plan; nothing sent (yet, or at all under -WhatIf).</summary>
         Planned,
@@ -19,7 +19,7 @@ namespace SfBackup.Client.Models
     }
 
     /// <summary>Where a drill stands while it runs (for Ctrl+C: which restores are out in the cluster).</summary>
-    public enum SfDrillStage
+    public enum SfDrillStage : long
     {
         Planned,
         Sending,

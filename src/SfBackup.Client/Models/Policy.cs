@@ -21,16 +21,31 @@ namespace SfBackup.Client.Models
         public override string ToString() => $"{Name}: {Schedule}, to {Storage}{(RetentionPolicy is null ? "" : ", " + RetentionPolicy)}";
     }
 
-    public enum BackupScheduleKind
+    public enum BackupScheduleKind : long
     {
         FrequencyBased,
         TimeBased,
     }
 
-    public enum BackupScheduleFrequency
+    public enum BackupScheduleFrequency : long
     {
         Daily,
         Weekly,
+    }
+
+    /// <summary>
+    /// A day a weekly schedule runs on: <see cref="DayOfWeek"/>'s names and numbers, based on long so that
+    /// ConvertTo-Json writes names (see BackupState).
+    /// </summary>
+    public enum BackupRunDay : long
+    {
+        Sunday,
+        Monday,
+        Tuesday,
+        Wednesday,
+        Thursday,
+        Friday,
+        Saturday,
     }
 
     [JsonConverter(typeof(BackupScheduleConverter))]
@@ -59,7 +74,7 @@ namespace SfBackup.Client.Models
         public TimeBackupSchedule(BackupScheduleFrequency frequency, IEnumerable<TimeSpan> runTimes, IEnumerable<DayOfWeek>? runDays = null)
         {
             RunTimes = (runTimes ?? throw new ArgumentNullException(nameof(runTimes))).Distinct().OrderBy(t => t).ToArray();
-            RunDays = (runDays ?? Enumerable.Empty<DayOfWeek>()).Distinct().OrderBy(d => d).ToArray();
+            RunDays = (runDays ?? Enumerable.Empty<DayOfWeek>()).Select(d => (BackupRunDay)d).Distinct().OrderBy(d => d).ToArray();
             if (RunTimes.Count == 0) throw new ArgumentException("At least one run time is needed.", nameof(runTimes));
             if (RunTimes.Any(t => t < TimeSpan.Zero || t >= TimeSpan.FromDays(1)))
                 throw new ArgumentOutOfRangeException(nameof(runTimes), "Run times are times of day: 00:00 up to 23:59:59.");
@@ -73,7 +88,7 @@ namespace SfBackup.Client.Models
         public override BackupScheduleKind ScheduleKind => BackupScheduleKind.TimeBased;
         public BackupScheduleFrequency Frequency { get; }
         public IReadOnlyList<TimeSpan> RunTimes { get; }
-        public IReadOnlyList<DayOfWeek> RunDays { get; }
+        public IReadOnlyList<BackupRunDay> RunDays { get; }
 
         public override string ToString() =>
             $"{Frequency} at {string.Join(", ", RunTimes.Select(t => t.ToString(@"hh\:mm")))}{(RunDays.Count > 0 ? " on " + string.Join(", ", RunDays) : "")}";

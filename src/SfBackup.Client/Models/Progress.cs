@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace SfBackup.Client.Models
 {
     [JsonConverter(typeof(TolerantEnumConverter<RestoreState>))]
-    public enum RestoreState
+    public enum RestoreState : long
     {
         Invalid,
         Accepted,

@@ -3,7 +3,7 @@ using System;
 namespace SfBackup.Client.Models
 {
     /// <summary>Where one partition of a point-in-time restore stands.</summary>
-    public enum SfRestoreStepResult
+    public enum SfRestoreStepResult : long
     {
         /// <summary>In the plan; nothing sent (yet, or at all under -WhatIf).</summary>
         Planned,

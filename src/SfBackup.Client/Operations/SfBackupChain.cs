@@ -7,7 +7,7 @@ using SfBackup.Client.Models;
 namespace SfBackup.Client.Operations
 {
     /// <summary>What a listing tells about a backup's chain.</summary>
-    public enum SfChainState
+    public enum SfChainState : long
     {
         /// <summary>The chain's full backup is listed, and no member up to the backup failed or has an LSN of -1.</summary>
         Complete,

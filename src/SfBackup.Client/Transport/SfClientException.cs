@@ -3,7 +3,7 @@ using System;
 namespace SfBackup.Client.Transport
 {
     /// <summary>What kind of failure a call ended in; the PowerShell layer maps it to an ErrorCategory.</summary>
-    public enum SfErrorKind
+    public enum SfErrorKind : long
     {
         Unknown,
         NotFound,

@@ -5,7 +5,7 @@ using System.Net.Http;
 namespace SfBackup.Client.Transport
 {
     /// <summary>The three levels backup applies at.</summary>
-    public enum SfEntityKind
+    public enum SfEntityKind : long
     {
         Application,
         Service,
