@@ -12,7 +12,7 @@ using SfBackup.Emulator;
 // Runs each scenario through SfBackupClient and through a raw HttpClient doing the same request, against the in-process emulator on 127.0.0.1, and prints the ratios. Bounded in count.
 if (args.Length > 0 && args[0] == "gateway")
 {
-    await LatencyGateway.RunAsync(args.Length > 1 && int.TryParse(args[1], out var latency) ? Math.Clamp(latency, 0, 10_000) : 5);
+    LatencyGateway.Run(args.Length > 1 && int.TryParse(args[1], out var latency) ? Math.Clamp(latency, 0, 10_000) : 5);
     return;
 }
 if (args.Length > 1 && args[0] == "bulk-raw")
