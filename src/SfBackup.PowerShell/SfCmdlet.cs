@@ -50,6 +50,17 @@ namespace SfBackup.PowerShell
         private static bool _commonCodePrepared;
 
         /// <summary>
+        /// MethodImplOptions.AggressiveOptimization, which netstandard2.0 does not name (.NET Framework ignores the
+        /// flag). On the per-item path of a bulk run (binding a partition, ShouldProcess, the -ThrottleLimit window,
+        /// writing an answer) it has the method compiled once, optimized, instead of three times as tiered
+        /// compilation does with this assembly's code (quick, then instrumented, then optimized after 30 calls).
+        /// That compiling took the CPU a first bulk run of 10,000 items needs, on a machine of two cores: it made
+        /// the first run about 30 ms slower (bench/README.md, "bulk"). Connect-SfCluster compiles these methods in
+        /// advance (<see cref="PrepareCommonCode"/>), so the first call does not wait for the optimizer.
+        /// </summary>
+        internal const System.Runtime.CompilerServices.MethodImplOptions HotPath = (System.Runtime.CompilerServices.MethodImplOptions)512;
+
+        /// <summary>
         /// Compiles the code every partition command runs (this base, the partition bases, the binding of -PartitionId,
         /// the default connection's lookup): Connect-SfCluster calls it while its gateway read is on the wire, so the
         /// first command after it does not. Generic methods are left to their first call (they need their type
@@ -141,6 +152,13 @@ namespace SfBackup.PowerShell
         }
 
         /// <summary>
+        /// A failure that every further item would meet too (no gateway reachable, or a server that is not one): the
+        /// command stops once for it instead of reporting it for each item.
+        /// </summary>
+        protected static bool RepeatsForEveryItem(Exception? ex) =>
+            ex is SfNotGatewayException || (ex is SfConnectionException connection && !connection.IsTimeout && connection.Unreachable);
+
+        /// <summary>
         /// Waits for a call already started (see -ThrottleLimit) with the same error handling as <see cref="TryInvoke"/>.
         /// </summary>
         protected bool TryComplete<T>(Task<T> task, object target, string targetText, out T result)
@@ -158,14 +176,8 @@ namespace SfBackup.PowerShell
             {
                 throw new PipelineStoppedException();
             }
-            catch (SfConnectionException ex) when (!ex.IsTimeout && ex.Unreachable)
+            catch (SfClientException ex) when (RepeatsForEveryItem(ex))
             {
-                FlushTrace();
-                ThrowTerminatingError(SfErrors.Record(ex, target, targetText));
-            }
-            catch (SfNotGatewayException ex)
-            {
-                // Every further item would meet the same server: stop once.
                 FlushTrace();
                 ThrowTerminatingError(SfErrors.Record(ex, target, targetText));
             }
@@ -237,6 +249,7 @@ namespace SfBackup.PowerShell
         }
 
         /// <summary>ShouldProcess for an action, as ConfirmImpact High when the action says so.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         protected bool ConfirmAction(SfEntity entity, Cmdlets.SfAction action)
         {
             var target = entity.ToString();
@@ -248,6 +261,7 @@ namespace SfBackup.PowerShell
             Start((client, token) => action.SendOnce(client, entity, token));
 
         /// <summary>Waits for an action's answer, then -PassThru and the after-accept step; failures as in TryInvoke.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         protected void CompleteAction(SfEntity entity, Cmdlets.SfAction action, SfOperation? namedOperation, bool passThru, Task<SfResponse> sent,
             DateTime sentUtc, Action<DateTime>? accepted)
         {
@@ -261,6 +275,7 @@ namespace SfBackup.PowerShell
         /// read afterwards). Task.Wait spins briefly before it blocks, and needs no kernel event per call as the
         /// task's AsyncWaitHandle would.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         protected static bool Settled(Task task, int milliseconds = PumpMilliseconds)
         {
             try
@@ -357,6 +372,7 @@ namespace SfBackup.PowerShell
         protected void QueueProgress(ProgressRecord record) => _progress.Enqueue(record);
 
         /// <summary>Writes what calls in flight queued (requests, statuses, retries, progress), on the pipeline thread.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         protected void FlushTrace()
         {
             while (_trace.TryDequeue(out var line)) WriteVerbose(line);

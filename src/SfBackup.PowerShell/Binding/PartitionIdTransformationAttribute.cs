@@ -17,6 +17,7 @@ namespace SfBackup.PowerShell.Binding
         /// </summary>
         public bool AllowMissing { get; set; }
 
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             var value = Unwrap(inputData);

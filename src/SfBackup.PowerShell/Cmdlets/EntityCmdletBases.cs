@@ -32,6 +32,7 @@ namespace SfBackup.PowerShell.Cmdlets
         protected SfEntity Partition => SfEntity.Partition(PartitionId);
 
         /// <summary>True (after a warning) when the pipeline said this partition belongs to a stateless service.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         protected bool SkipStateless()
         {
             if (!string.Equals(ServiceKind, "Stateless", StringComparison.OrdinalIgnoreCase)) return false;
@@ -95,13 +96,43 @@ namespace SfBackup.PowerShell.Cmdlets
         /// <summary>Set for partition operations outside Enable/Disable/Suspend/Resume.</summary>
         protected virtual SfOperation? NamedOperation => null;
 
-        /// <summary>A request sent and not yet answered.</summary>
-        private sealed record InFlight(SfEntity Partition, SfAction Action, Task<SfResponse> Sent, DateTime SentUtc);
+        /// <summary>
+        /// A confirmed request of the -ThrottleLimit window: waiting for a free slot, in flight, or answered.
+        /// <see cref="Answer"/> ends when the request has its answer (never before it is sent).
+        /// </summary>
+        private sealed class InFlight
+        {
+            public InFlight(SfEntity partition, SfAction action)
+            {
+                Partition = partition;
+                Action = action;
+            }
 
+            public SfEntity Partition { get; }
+            public SfAction Action { get; }
+            public DateTime SentUtc { get; set; }
+            public TaskCompletionSource<SfResponse> Answer { get; } = new TaskCompletionSource<SfResponse>();
+        }
+
+        /// <summary>The window's requests in input order: their answers are written from its head.</summary>
         private readonly Queue<InFlight> _inFlight = new Queue<InFlight>();
 
-        /// <summary>Requests of the -ThrottleLimit window without an answer yet; each answer counts itself down.</summary>
+        /// <summary>Confirmed requests waiting for a slot (under <see cref="_gate"/>); at most -ThrottleLimit of them.</summary>
+        private readonly Queue<InFlight> _ready = new Queue<InFlight>();
+
+        private readonly object _gate = new object();
+
+        /// <summary>Requests of the window in flight (under <see cref="_gate"/>).</summary>
         private int _running;
+
+        /// <summary>Set once the command ends or stops: no waiting request is sent after that.</summary>
+        private volatile bool _closed;
+
+        /// <summary>Set by an answer that will stop the command (<see cref="SfCmdlet.RepeatsForEveryItem"/>): nothing more is sent.</summary>
+        private volatile bool _halted;
+
+        private SfBackupClient? _windowClient;
+        private CancellationToken _windowToken;
 
         /// <summary>Set by each answer of the window: what the pipeline thread sleeps on while the window is full.</summary>
         private readonly ManualResetEventSlim _answered = new ManualResetEventSlim(false, 0);
@@ -111,10 +142,12 @@ namespace SfBackup.PowerShell.Cmdlets
         /// run at once, and their answers are written oldest first. A slot is free as soon as its request has its
         /// answer, even while an older one is still out: finished answers wait in order (at most
         /// <see cref="BufferFactor"/> × the limit of them, so memory stays flat) instead of holding up new requests.
-        /// Under -ThrottleLimit the pipeline thread only binds, asks, queues and writes: each request is built and
-        /// sent on a pool thread, and a full window sleeps on <see cref="_answered"/> without spinning (bench/README.md,
-        /// "pipeline thread").
+        /// Under -ThrottleLimit the pipeline thread only binds, asks and queues, up to -ThrottleLimit requests ahead
+        /// of the slots, and writes: a request is built and sent on a pool thread, and the answer that frees a slot
+        /// sends the next waiting request on its own thread, without a round trip through the pipeline thread
+        /// (bench/README.md, "pipeline thread" and "bulk").
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         protected override void ProcessRecord()
         {
             if (SkipStateless()) return;
@@ -124,47 +157,137 @@ namespace SfBackup.PowerShell.Cmdlets
             if (ThrottleLimit == 1)
             {
                 var sentUtc = DateTime.UtcNow;
-                Complete(new InFlight(partition, action, StartAction(partition, action), sentUtc));
+                CompleteAction(partition, action, NamedOperation, PassThru, StartAction(partition, action), sentUtc, sent => OnAccepted(partition, sent));
                 return;
             }
-            WriteFinished();
-            while (WindowFull())
+            try
             {
-                if (_inFlight.Peek().Sent.IsCompleted) Complete(_inFlight.Dequeue());
-                else WaitForAny();
+                WriteFinished();
+                while (WindowFull())
+                {
+                    if (_inFlight.Peek().Answer.Task.IsCompleted) Complete(_inFlight.Dequeue());
+                    else WaitForAny();
+                }
+                if (_windowClient == null)
+                {
+                    // The client (and so the connection) is taken here, on the pipeline thread: the default
+                    // connection belongs to this runspace.
+                    _windowClient = Client;
+                    _windowToken = StopToken;
+                    // Ctrl+C ends the requests still waiting for a slot at once, whether or not an answer comes.
+                    _windowToken.Register(static self => ((PartitionActionCmdletBase)self!).SendWaiting(), this);
+                }
+                var call = new InFlight(partition, action);
+                _inFlight.Enqueue(call);
+                bool slotFree;
+                lock (_gate)
+                {
+                    _ready.Enqueue(call);
+                    slotFree = _running < ThrottleLimit;
+                }
+                if (slotFree) Task.Run(() => SendWaiting());
             }
-            _inFlight.Enqueue(new InFlight(partition, action, StartInWindow(partition, action), DateTime.UtcNow));
+            catch
+            {
+                _closed = true;
+                throw;
+            }
         }
 
         /// <summary>How many answers, per unit of -ThrottleLimit, may wait for an older one before input stops.</summary>
         private const int BufferFactor = 4;
 
-        private bool WindowFull() => Volatile.Read(ref _running) >= ThrottleLimit || _inFlight.Count >= ThrottleLimit * BufferFactor;
+        /// <summary>
+        /// Input waits while -ThrottleLimit confirmed requests already wait for a slot (every slot is busy then),
+        /// or while too many answers wait for an older one.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
+        private bool WindowFull()
+        {
+            lock (_gate) if (_ready.Count >= ThrottleLimit) return true;
+            return _inFlight.Count >= ThrottleLimit * BufferFactor;
+        }
 
         /// <summary>
-        /// Starts a request of the window on a pool thread; its answer counts the window down and wakes the pipeline
-        /// thread. The client (and so the connection) is taken here, on the pipeline thread: the default connection
-        /// belongs to this runspace.
+        /// Sends waiting requests on this (pool) thread while slots are free; each answer frees its slot, sends the
+        /// next waiting request on its own thread and then wakes the pipeline thread. Once the command has ended or
+        /// stopped, nothing more is sent: the waiting requests end as cancelled instead.
         /// </summary>
-        private Task<SfResponse> StartInWindow(SfEntity partition, SfAction action)
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
+        private void SendWaiting()
         {
-            var client = Client;
-            var token = StopToken;
-            Interlocked.Increment(ref _running);
-            var sent = Task.Run(() => action.SendOnce(client, partition, token));
-            sent.ContinueWith(static (_, state) =>
+            while (true)
             {
-                var self = (PartitionActionCmdletBase)state!;
-                Interlocked.Decrement(ref self._running);
-                self._answered.Set();
-            }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return sent;
+                InFlight call;
+                lock (_gate)
+                {
+                    if (_closed || _windowToken.IsCancellationRequested)
+                    {
+                        while (_ready.Count > 0) _ready.Dequeue().Answer.TrySetCanceled(_windowToken);
+                        return;
+                    }
+                    if (_ready.Count == 0 || _running >= ThrottleLimit || _halted) return;
+                    call = _ready.Dequeue();
+                    _running++;
+                }
+                call.SentUtc = DateTime.UtcNow;
+                Task<SfResponse> sent;
+                try
+                {
+                    sent = call.Action.SendOnce(_windowClient!, call.Partition, _windowToken);
+                }
+                catch (Exception ex)
+                {
+                    sent = Task.FromException<SfResponse>(ex);
+                }
+                sent.ContinueWith(static (task, state) =>
+                {
+                    var (self, answered) = ((PartitionActionCmdletBase, InFlight))state!;
+                    self.Answered(task, answered);
+                }, (this, call), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
+        private void Answered(Task<SfResponse> task, InFlight call)
+        {
+            lock (_gate) _running--;
+            var stopping = false;
+            if (task.Status == TaskStatus.RanToCompletion) call.Answer.TrySetResult(task.Result);
+            else if (task.IsCanceled) call.Answer.TrySetCanceled(CanceledBy(task));
+            else
+            {
+                call.Answer.TrySetException(task.Exception!.InnerExceptions);
+                // The pipeline thread stops the command when it writes this answer: send nothing more meanwhile.
+                // Every waiting request is younger than this one, so the pipeline thread comes to this answer, and
+                // stops, before it would wait for any of them.
+                stopping = RepeatsForEveryItem(task.Exception.InnerException);
+            }
+            if (stopping) _halted = true;
+            else SendWaiting();
+            // After the next request left: a pipeline thread waiting for room in the queue finds it.
+            _answered.Set();
+        }
+
+        /// <summary>The token a cancelled task was cancelled with, so that Ctrl+C still reads as Ctrl+C.</summary>
+        private static CancellationToken CanceledBy(Task task)
+        {
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException ex)
+            {
+                return ex.CancellationToken;
+            }
+            return CancellationToken.None;
         }
 
         /// <summary>Writes the answers at the head of the queue that have arrived, oldest first.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         private void WriteFinished()
         {
-            while (_inFlight.Count > 0 && _inFlight.Peek().Sent.IsCompleted) Complete(_inFlight.Dequeue());
+            while (_inFlight.Count > 0 && _inFlight.Peek().Answer.Task.IsCompleted) Complete(_inFlight.Dequeue());
         }
 
         /// <summary>Until one more request has its answer (a short slice at a time, writing the trace between).</summary>
@@ -172,7 +295,7 @@ namespace SfBackup.PowerShell.Cmdlets
         {
             _answered.Reset();
             // An answer that came before the reset has counted itself down already: look again before sleeping.
-            if (!WindowFull() || _inFlight.Peek().Sent.IsCompleted) return;
+            if (!WindowFull() || _inFlight.Peek().Answer.Task.IsCompleted) return;
             try
             {
                 if (!_answered.Wait(PumpMilliseconds, StopToken)) FlushTrace();
@@ -186,11 +309,19 @@ namespace SfBackup.PowerShell.Cmdlets
 
         protected override void EndProcessing()
         {
-            while (_inFlight.Count > 0) Complete(_inFlight.Dequeue());
+            try
+            {
+                while (_inFlight.Count > 0) Complete(_inFlight.Dequeue());
+            }
+            finally
+            {
+                _closed = true;
+            }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(SfCmdlet.HotPath)]
         private void Complete(InFlight call) =>
-            CompleteAction(call.Partition, call.Action, NamedOperation, PassThru, call.Sent, call.SentUtc, sentUtc => OnAccepted(call.Partition, sentUtc));
+            CompleteAction(call.Partition, call.Action, NamedOperation, PassThru, call.Answer.Task, call.SentUtc, sentUtc => OnAccepted(call.Partition, sentUtc));
 
         /// <summary>After the cluster accepted the request (for -Wait).</summary>
         protected virtual void OnAccepted(SfEntity partition, DateTime sentUtc)
