@@ -253,7 +253,8 @@ namespace SfBackup.PowerShell.Cmdlets
         {
             lock (_gate) _running--;
             var stopping = false;
-            if (task.Status == TaskStatus.RanToCompletion) call.Answer.TrySetResult(task.Result);
+            // The task has ended: GetResult reads its answer, it does not wait.
+            if (task.Status == TaskStatus.RanToCompletion) call.Answer.TrySetResult(task.GetAwaiter().GetResult());
             else if (task.IsCanceled) call.Answer.TrySetCanceled(CanceledBy(task));
             else
             {
