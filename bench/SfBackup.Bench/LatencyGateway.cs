@@ -83,7 +83,7 @@ internal static class LatencyGateway
                     : path.EndsWith("/$/GetRestoreProgress") ? Progress : NotFound;
                 Buffer.BlockCopy(buffer, total, buffer, 0, filled - total);
                 filled -= total;
-                SleepUntil(due);
+                if (latency > 0) SleepUntil(due);
                 socket.Send(answer, SocketFlags.None);
             }
         }
